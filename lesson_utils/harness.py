@@ -1,0 +1,323 @@
+"""The engine under every check: run a learner's function on a battery of
+cases, compare with the reference, and explain the first problem in one plain
+sentence.
+
+A lesson's ``check`` module describes an :class:`Exercise` (its reference, its
+cases and its bank of known :class:`Mistake` s) and calls :func:`run`.
+"""
+
+from __future__ import annotations
+
+import copy
+import signal
+import threading
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import messages as M
+from .errors import CheckFailed
+
+DEFAULT_TIME_LIMIT = 3.0
+"""Seconds one call of the learner's function may take before it is stopped."""
+
+RTOL = 1e-5
+ATOL = 1e-8
+
+
+@dataclass(frozen=True)
+class Case:
+    """One input for the learner's function: a label and the arguments."""
+
+    label: str
+    args: tuple
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong implementation and what to tell a learner who made it."""
+
+    id: str
+    fn: Callable[..., Any]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """Everything a check needs to know about one exercise."""
+
+    name: str
+    arg_names: tuple[str, ...]
+    reference: Callable[..., Any]
+    fixed_cases: Callable[[], list[Case]]
+    random_cases: Callable[[np.random.Generator], list[Case]]
+    mistakes: tuple[Mistake, ...] = field(default=())
+    seed: int = 0
+    rtol: float = RTOL
+    atol: float = ATOL
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}({', '.join(self.arg_names)})"
+
+    def battery(self, seed: int | None = None) -> list[Case]:
+        """The fixed cases, then the random cases drawn with ``seed``."""
+        rng = np.random.default_rng(self.seed if seed is None else seed)
+        return list(self.fixed_cases()) + list(self.random_cases(rng))
+
+
+class _TimedOut(BaseException):
+    """Raised inside the learner's code when its time is up.
+
+    A ``BaseException`` so that a learner's ``except Exception`` cannot
+    swallow it.
+    """
+
+
+class _Stop(Exception):
+    """A problem that ends the check at once (it carries the sentence)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def call_with_time_limit(fn: Callable[..., Any], args: Sequence[Any], seconds: float | None) -> Any:
+    """Call ``fn(*args)``; raise :class:`_TimedOut` after ``seconds``.
+
+    In the main thread on POSIX this uses a real-time interval timer, which
+    interrupts a pure-Python loop and leaves nothing running behind. Anywhere
+    else the call runs in a daemon thread that is abandoned on time-out.
+    """
+    if seconds is None:
+        return fn(*args)
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        return _call_with_alarm(fn, args, seconds)
+    return _call_in_thread(fn, args, seconds)
+
+
+def _call_with_alarm(fn, args, seconds):
+    def on_alarm(signum, frame):
+        raise _TimedOut()
+
+    previous_handler = signal.signal(signal.SIGALRM, on_alarm)
+    previous_delay, _ = signal.getitimer(signal.ITIMER_REAL)
+    started = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous_handler)
+        if previous_delay:
+            left = previous_delay - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
+
+
+def _call_in_thread(fn, args, seconds):
+    box: dict[str, Any] = {}
+
+    def target():
+        try:
+            box["value"] = fn(*args)
+        except BaseException as error:  # handed back to the caller's thread
+            box["error"] = error
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise _TimedOut()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _is_torch_tensor(value: Any) -> bool:
+    return type(value).__module__.split(".")[0] == "torch"
+
+
+def _has_list(args: Sequence[Any]) -> bool:
+    return any(isinstance(a, list | tuple) for a in args)
+
+
+def _same_inputs(before: Any, after: Any) -> bool:
+    if isinstance(before, np.ndarray):
+        return (
+            isinstance(after, np.ndarray)
+            and before.shape == after.shape
+            and before.dtype == after.dtype
+            and np.array_equal(before, after, equal_nan=True)
+        )
+    if isinstance(before, list | tuple):
+        return (
+            type(before) is type(after)
+            and len(before) == len(after)
+            and all(_same_inputs(b, a) for b, a in zip(before, after, strict=True))
+        )
+    return bool(before == after) or (before != before and after != after)
+
+
+def _format_number(value: np.ndarray) -> str:
+    if value.shape == ():
+        return f"{float(value):.6g}"
+    return np.array2string(value, precision=4, threshold=8)
+
+
+def _as_number(value: Any, name: str, label: str) -> np.ndarray:
+    """The learner's result as a 0-d or n-d float array, or a :class:`_Stop`."""
+    if value is None:
+        raise _Stop(M.RETURNED_NONE.format(name=name, label=label))
+    if _is_torch_tensor(value):
+        raise _Stop(M.RETURNED_TENSOR.format(name=name, label=label))
+    if isinstance(value, list | tuple):
+        raise _Stop(M.RETURNED_SEQUENCE.format(name=name, label=label, type=type(value).__name__))
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number | np.ndarray):
+        raise _Stop(M.RETURNED_WRONG_TYPE.format(name=name, label=label, type=type(value).__name__))
+    array = np.asarray(value)
+    if not np.issubdtype(array.dtype, np.number) or np.iscomplexobj(array):
+        raise _Stop(M.RETURNED_WRONG_TYPE.format(name=name, label=label, type=str(array.dtype)))
+    return array.astype(np.float64)
+
+
+def _close(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> bool:
+    return got.shape == expected.shape and bool(
+        np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
+    )
+
+
+def _quietly(fn: Callable[..., Any], args: Sequence[Any]) -> Any:
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return fn(*copy.deepcopy(tuple(args)))
+
+
+@dataclass
+class _Outcome:
+    case: Case
+    label: str
+    got: np.ndarray
+    expected: np.ndarray
+
+    def passed(self, rtol: float, atol: float) -> bool:
+        return _close(self.got, self.expected, rtol, atol)
+
+
+def _run_case(ex: Exercise, fn, case: Case, label: str, time_limit: float | None) -> _Outcome:
+    call_args = copy.deepcopy(case.args)
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            value = call_with_time_limit(fn, call_args, time_limit)
+    except NotImplementedError:
+        raise _Stop(M.NOT_IMPLEMENTED.format(name=ex.name)) from None
+    except _TimedOut:
+        raise _Stop(M.TIMED_OUT.format(name=ex.name, seconds=time_limit, label=label)) from None
+    except Exception as error:  # the learner's code may raise anything
+        detail = str(error) or "no message"
+        template = M.RAISED_ON_LIST if isinstance(error, TypeError) and _has_list(case.args) else M.RAISED
+        raise _Stop(
+            template.format(
+                name=ex.name,
+                error=type(error).__name__,
+                label=label,
+                detail=detail,
+                first_arg=ex.arg_names[0],
+            )
+        ) from None
+    for arg_name, before, after in zip(ex.arg_names, case.args, call_args, strict=False):
+        if not _same_inputs(before, after):
+            raise _Stop(M.MUTATED.format(name=ex.name, arg=arg_name, label=label))
+    got = _as_number(value, ex.name, label)
+    expected = np.asarray(_quietly(ex.reference, case.args), dtype=np.float64)
+    return _Outcome(case=case, label=label, got=got, expected=expected)
+
+
+def diagnose(ex: Exercise, outcomes: Sequence[_Outcome]) -> Mistake | None:
+    """The first bank entry whose outputs equal the learner's on every case."""
+    for mistake in ex.mistakes:
+        try:
+            if all(
+                _close(o.got, np.asarray(_quietly(mistake.fn, o.case.args), dtype=np.float64), ex.rtol, ex.atol)
+                for o in outcomes
+            ):
+                return mistake
+        except Exception:  # a bank entry that cannot run on a case does not match
+            continue
+    return None
+
+
+def _explain(ex: Exercise, outcomes: Sequence[_Outcome], hidden: bool) -> tuple[str, _Outcome, str | None]:
+    wrong = next(o for o in outcomes if not o.passed(ex.rtol, ex.atol))
+    mistake = diagnose(ex, outcomes)
+    if mistake is not None:
+        return M.KNOWN_MISTAKE.format(name=ex.name, explanation=mistake.explanation), wrong, mistake.id
+    if wrong.got.shape != wrong.expected.shape:
+        message = M.WRONG_SHAPE.format(name=ex.name, got_shape=wrong.got.shape, label=wrong.label)
+    elif hidden:
+        message = M.WRONG_VALUE_HIDDEN.format(name=ex.name, label=wrong.label)
+    elif not np.all(np.isfinite(wrong.got)):
+        message = M.NOT_FINITE.format(
+            name=ex.name, got=_format_number(wrong.got), expected=_format_number(wrong.expected), label=wrong.label
+        )
+    else:
+        message = M.WRONG_VALUE.format(
+            name=ex.name, got=_format_number(wrong.got), expected=_format_number(wrong.expected), label=wrong.label
+        )
+    return message, wrong, None
+
+
+def run(
+    ex: Exercise,
+    fn: Any,
+    *,
+    seed: int | None = None,
+    cases: Sequence[Sequence[Any]] | None = None,
+    hidden: bool = False,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+) -> None:
+    """Check ``fn`` against exercise ``ex``; print a line per case.
+
+    ``seed`` draws a different random battery; ``cases`` adds explicit
+    argument tuples. ``hidden=True`` (used by grading cells) skips the fixed
+    cases and never prints the inputs. Returns ``None`` on success and raises
+    :class:`CheckFailed` otherwise.
+    """
+    if not callable(fn):
+        raise CheckFailed(M.NOT_CALLABLE.format(name=ex.name, what=f"a {type(fn).__name__}"))
+    extra = [Case(label=f"extra case {i}", args=tuple(args)) for i, args in enumerate(cases or (), 1)]
+    if hidden:
+        rng = np.random.default_rng(ex.seed + 1 if seed is None else seed)
+        battery = list(ex.random_cases(rng)) + extra
+    else:
+        battery = ex.battery(seed) + extra
+    n = len(battery)
+    if hidden:
+        print(M.HIDDEN_HEADER.format(signature=ex.signature, n=n))
+    else:
+        print(M.HEADER.format(signature=ex.signature, n=n, rtol=ex.rtol, atol=ex.atol))
+
+    outcomes: list[_Outcome] = []
+    for index, case in enumerate(battery, 1):
+        label = M.HIDDEN_LABEL.format(index=index) if hidden else case.label
+        try:
+            outcome = _run_case(ex, fn, case, label, time_limit)
+        except _Stop as stop:
+            print(M.CASE_FAIL.format(label=label))
+            print(M.SUMMARY_STOPPED.format(index=index, n=n))
+            raise CheckFailed(stop.message, case=case.args) from None
+        outcomes.append(outcome)
+        ok = outcome.passed(ex.rtol, ex.atol)
+        print((M.CASE_PASS if ok else M.CASE_FAIL).format(label=label))
+
+    failed = sum(not o.passed(ex.rtol, ex.atol) for o in outcomes)
+    if not failed:
+        print((M.SUMMARY_PASS_HIDDEN if hidden else M.SUMMARY_PASS).format(n=n))
+        return
+    print(M.SUMMARY_FAIL.format(failed=failed, n=n))
+    message, wrong, mistake_id = _explain(ex, outcomes, hidden)
+    raise CheckFailed(message, case=wrong.case.args, mistake=mistake_id)

@@ -1,0 +1,1 @@
+"""Lesson 01, loss functions: reference, known mistakes and checks."""

@@ -1,0 +1,84 @@
+"""Every sentence a check prints or raises, kept in one place.
+
+Tests match these by exact text, so a change of wording is a visible change.
+Placeholders are filled with ``str.format``.
+"""
+
+HEADER = (
+    "Checking {signature} on {n} cases "
+    "(values must match the reference within rtol={rtol:g}, atol={atol:g})."
+)
+HIDDEN_HEADER = "Hidden checks: {signature} on {n} more cases."
+CASE_PASS = "  ✅ {label}"
+CASE_FAIL = "  ❌ {label}"
+SUMMARY_PASS = (
+    "All {n} cases pass. Hidden checks with more cases also run on your "
+    "function when your notebook is graded."
+)
+SUMMARY_PASS_HIDDEN = "All {n} hidden cases pass."
+SUMMARY_FAIL = "{failed} of {n} cases fail."
+SUMMARY_STOPPED = "Stopped at case {index} of {n}."
+
+HIDDEN_LABEL = "hidden case {index}"
+
+NOT_CALLABLE = (
+    "check.{name} needs your function itself, as in check.{name}({name}), "
+    "but it was given {what}."
+)
+NOT_IMPLEMENTED = (
+    "{name} is not written yet: replace the line `raise NotImplementedError()` "
+    "with your code, run that cell, then run this check again."
+)
+RAISED = (
+    "{name} stopped with {error} on the case '{label}': {detail}. "
+    "Fix the function, run its cell, and run this check again."
+)
+RAISED_ON_LIST = (
+    "{name} stopped with {error} on the case '{label}', whose inputs are plain "
+    "Python lists: {detail}. Turn the inputs into arrays first, e.g. "
+    "`{first_arg} = np.asarray({first_arg}, dtype=float)`."
+)
+TIMED_OUT = (
+    "{name} did not return within {seconds:g} seconds on the case '{label}'. "
+    "Look for a loop that never ends."
+)
+RETURNED_NONE = (
+    "{name} returned None on the case '{label}'. "
+    "Add a `return` statement that hands back the result."
+)
+RETURNED_TENSOR = (
+    "{name} returned a torch tensor on the case '{label}'. This exercise works "
+    "in NumPy: build the result with NumPy functions, or convert it with .item()."
+)
+RETURNED_SEQUENCE = (
+    "{name} returned a {type} on the case '{label}', but the answer is one number. "
+    "Reduce it to a single value, e.g. with np.mean."
+)
+RETURNED_WRONG_TYPE = (
+    "{name} returned a value of type {type} on the case '{label}', "
+    "but the answer is one number."
+)
+MUTATED = (
+    "{name} changed its input `{arg}` in place on the case '{label}'. "
+    "Leave the inputs as they are and compute into new arrays "
+    "(write `diff = y_hat - y`, not `y_hat -= y`)."
+)
+WRONG_SHAPE = (
+    "{name} returned an array of shape {got_shape} on the case '{label}', "
+    "but the answer is one number. Reduce over every element, not just one axis."
+)
+NOT_FINITE = (
+    "{name} returned {got} on the case '{label}', where the answer is {expected}. "
+    "Look for a log of 0, a division by 0, or an overflow."
+)
+WRONG_VALUE = (
+    "{name} returned {got} on the case '{label}', but the answer is {expected}. "
+    "This matches none of the usual mistakes: work through the formula by hand "
+    "on this case and compare each step with your code."
+)
+WRONG_VALUE_HIDDEN = (
+    "{name} passes the visible cases but gives a wrong answer on {label}. "
+    "Think about inputs the visible cases do not cover: other shapes, dtypes, "
+    "lists, extreme values."
+)
+KNOWN_MISTAKE = "{name} makes a known mistake: {explanation}"
