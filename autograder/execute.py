@@ -1,0 +1,38 @@
+"""Execute solution notebooks in place, so every committed output is real."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from .paths import SOLUTIONS, lessons
+
+TIMEOUT = 600
+
+
+def execute_notebook(path: Path, timeout: int = TIMEOUT) -> None:
+    """Run ``path`` top to bottom in a fresh kernel and save its outputs."""
+    nb = nbformat.read(path, as_version=4)
+    env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="module://matplotlib_inline.backend_inline")
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+        env=env,
+    )
+    client.execute()
+    nb.metadata.pop("widgets", None)
+    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+
+
+def execute_solutions(paths: list[Path] | None = None) -> list[Path]:
+    """Execute the given solution notebooks (default: all of them)."""
+    paths = paths or lessons(SOLUTIONS)
+    for path in paths:
+        execute_notebook(path)
+    return paths
