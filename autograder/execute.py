@@ -23,9 +23,8 @@ def execute_notebook(path: Path, timeout: int = TIMEOUT) -> None:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
-        env=env,
     )
-    client.execute()
+    client.execute(env=env)
     nb.metadata.pop("widgets", None)
     path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
 

@@ -321,3 +321,21 @@ def run(
     print(M.SUMMARY_FAIL.format(failed=failed, n=n))
     message, wrong, mistake_id = _explain(ex, outcomes, hidden)
     raise CheckFailed(message, case=wrong.case.args, mistake=mistake_id)
+
+
+def make_check(ex: Exercise, doc: str) -> Callable[..., None]:
+    """The learner-facing ``check.NAME(fn)`` for exercise ``ex``."""
+
+    def check(
+        fn: Any,
+        *,
+        seed: int | None = None,
+        cases: Sequence[Sequence[Any]] | None = None,
+        hidden: bool = False,
+        time_limit: float | None = DEFAULT_TIME_LIMIT,
+    ) -> None:
+        run(ex, fn, seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
+
+    check.__name__ = check.__qualname__ = ex.name
+    check.__doc__ = doc
+    return check

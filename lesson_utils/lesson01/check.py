@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 import numpy as np
 
-from ..harness import DEFAULT_TIME_LIMIT, Case, Exercise, run
+from ..harness import Case, Exercise, make_check
 from . import mistakes, reference
 
 
@@ -87,25 +84,7 @@ CROSS_ENTROPY = Exercise(
 )
 
 
-def mse(
-    fn: Any,
-    *,
-    seed: int | None = None,
-    cases: Sequence[Sequence[Any]] | None = None,
-    hidden: bool = False,
-    time_limit: float | None = DEFAULT_TIME_LIMIT,
-) -> None:
-    """Check ``fn(y_hat, y)``: the mean of the squared errors, one number."""
-    run(MSE, fn, seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
-
-
-def cross_entropy(
-    fn: Any,
-    *,
-    seed: int | None = None,
-    cases: Sequence[Sequence[Any]] | None = None,
-    hidden: bool = False,
-    time_limit: float | None = DEFAULT_TIME_LIMIT,
-) -> None:
-    """Check ``fn(probs, targets)``: mean of -log p(true class), p clipped into [1e-12, 1]."""
-    run(CROSS_ENTROPY, fn, seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
+mse = make_check(MSE, "Check ``fn(y_hat, y)``: the mean of the squared errors, one number.")
+cross_entropy = make_check(
+    CROSS_ENTROPY, "Check ``fn(probs, targets)``: mean of -log p(true class), p clipped into [1e-12, 1]."
+)

@@ -1,0 +1,51 @@
+# How Models Learn — the two commands: `make lab` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# CI and this Makefile pin the CPU build of PyTorch; the package itself accepts any torch>=2.0.
+TORCH  ?= torch==2.13.0
+ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
+export PYTHONHASHSEED := 0
+export JUPYTER_PLATFORM_DIRS := 1
+
+.PHONY: lab test lint notebooks solutions course install clean
+
+## install: create .venv with everything the course, the grader and the tests need
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# jsonschema pulls this in; it adds seconds to every Jupyter process start and nothing here needs it
+	$(BIN)/python -m pip uninstall --quiet -y rfc3987-syntax
+	touch $@
+
+## lab: open JupyterLab on the learner notebooks
+lab: install
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT)
+
+## test: lint, then every test (unit, nbval on solutions/, drift, nbgrader end to end)
+test: install lint
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+## notebooks: regenerate the learner copies in notebooks/ from solutions/
+notebooks: install
+	$(BIN)/python -m autograder notebooks
+
+## solutions: re-execute every solution notebook (seeded), then regenerate notebooks/
+solutions: install
+	$(BIN)/python -m autograder execute
+	$(BIN)/python -m autograder notebooks
+
+## course: lay out the nbgrader course directory in course/
+course: install
+	$(BIN)/python -m autograder course course
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
