@@ -3,9 +3,39 @@
 Each check runs your function on fixed and random cases, prints a line per
 case, and either returns quietly (all pass) or raises :class:`CheckFailed`
 with one sentence that says what is wrong and what to do.
+
+A lesson's checks are imported the first time one of them is used, so
+``from lesson_utils import check`` stays fast.
 """
 
-from .errors import CheckFailed
-from .lesson01.check import cross_entropy, mse
+from __future__ import annotations
 
-__all__ = ["CheckFailed", "cross_entropy", "mse"]
+import importlib
+from typing import Any
+
+from .errors import CheckFailed
+
+EXERCISES: dict[str, tuple[str, ...]] = {
+    "lesson01": ("mse", "cross_entropy"),
+    "lesson02": ("softmax", "log_softmax", "cross_entropy_from_logits", "softmax_cross_entropy_grad"),
+    "lesson03": ("linear_mse_grads", "gd_step", "fit_linear"),
+    "lesson04": ("iterate_minibatches", "steps_per_epoch", "sgd_fit"),
+}
+"""Lesson package -> the exercise names its ``check`` module defines (the public API)."""
+
+_LESSON_OF = {name: lesson for lesson, names in EXERCISES.items() for name in names}
+
+__all__ = ["CheckFailed", *_LESSON_OF]
+
+
+def __getattr__(name: str) -> Any:
+    lesson = _LESSON_OF.get(name)
+    if lesson is None:
+        raise AttributeError(f"module 'lesson_utils.check' has no check named {name!r}")
+    value = getattr(importlib.import_module(f"lesson_utils.{lesson}.check"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -21,6 +21,12 @@ import numpy as np
 
 from . import messages as M
 from .errors import CheckFailed
+from .outputs import ARRAY, SCALAR, Output, Parts, Problem, Several, format_number
+
+__all__ = [
+    "ARRAY", "DEFAULT_TIME_LIMIT", "SCALAR", "Case", "Exercise", "Mistake", "Output", "Probe", "Problem", "Several",
+    "call_learner", "diagnose", "make_check", "run", "run_probes",
+]
 
 DEFAULT_TIME_LIMIT = 3.0
 """Seconds one call of the learner's function may take before it is stopped."""
@@ -56,6 +62,8 @@ class Exercise:
     fixed_cases: Callable[[], list[Case]]
     random_cases: Callable[[np.random.Generator], list[Case]]
     mistakes: tuple[Mistake, ...] = field(default=())
+    output: Output = SCALAR
+    output: Output = SCALAR
     seed: int = 0
     rtol: float = RTOL
     atol: float = ATOL
@@ -63,6 +71,10 @@ class Exercise:
     @property
     def signature(self) -> str:
         return f"{self.name}({', '.join(self.arg_names)})"
+
+    def expected(self, case: Case) -> Parts:
+        """The reference's answer on ``case``, in canonical form."""
+        return self.output.convert(_quietly(self.reference, case.args), self.name, case.label)
 
     def battery(self, seed: int | None = None) -> list[Case]:
         """The fixed cases, then the random cases drawn with ``seed``."""
@@ -76,14 +88,6 @@ class _TimedOut(BaseException):
     A ``BaseException`` so that a learner's ``except Exception`` cannot
     swallow it.
     """
-
-
-class _Stop(Exception):
-    """A problem that ends the check at once (it carries the sentence)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def call_with_time_limit(fn: Callable[..., Any], args: Sequence[Any], seconds: float | None) -> Any:
@@ -137,10 +141,6 @@ def _call_in_thread(fn, args, seconds):
     return box["value"]
 
 
-def _is_torch_tensor(value: Any) -> bool:
-    return type(value).__module__.split(".")[0] == "torch"
-
-
 def _has_list(args: Sequence[Any]) -> bool:
     return any(isinstance(a, list | tuple) for a in args)
 
@@ -162,32 +162,12 @@ def _same_inputs(before: Any, after: Any) -> bool:
     return bool(before == after) or (before != before and after != after)
 
 
-def _format_number(value: np.ndarray) -> str:
-    if value.shape == ():
-        return f"{float(value):.6g}"
-    return np.array2string(value, precision=4, threshold=8)
+def _close_one(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> bool:
+    return got.shape == expected.shape and bool(np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=True))
 
 
-def _as_number(value: Any, name: str, label: str) -> np.ndarray:
-    """The learner's result as a 0-d or n-d float array, or a :class:`_Stop`."""
-    if value is None:
-        raise _Stop(M.RETURNED_NONE.format(name=name, label=label))
-    if _is_torch_tensor(value):
-        raise _Stop(M.RETURNED_TENSOR.format(name=name, label=label))
-    if isinstance(value, list | tuple):
-        raise _Stop(M.RETURNED_SEQUENCE.format(name=name, label=label, type=type(value).__name__))
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number | np.ndarray):
-        raise _Stop(M.RETURNED_WRONG_TYPE.format(name=name, label=label, type=type(value).__name__))
-    array = np.asarray(value)
-    if not np.issubdtype(array.dtype, np.number) or np.iscomplexobj(array):
-        raise _Stop(M.RETURNED_WRONG_TYPE.format(name=name, label=label, type=str(array.dtype)))
-    return array.astype(np.float64)
-
-
-def _close(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> bool:
-    return got.shape == expected.shape and bool(
-        np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
-    )
+def _close(got: Parts, expected: Parts, rtol: float, atol: float) -> bool:
+    return len(got) == len(expected) and all(_close_one(g, e, rtol, atol) for g, e in zip(got, expected, strict=True))
 
 
 def _quietly(fn: Callable[..., Any], args: Sequence[Any]) -> Any:
@@ -200,41 +180,53 @@ def _quietly(fn: Callable[..., Any], args: Sequence[Any]) -> Any:
 class _Outcome:
     case: Case
     label: str
-    got: np.ndarray
-    expected: np.ndarray
+    got: Parts
+    expected: Parts
 
     def passed(self, rtol: float, atol: float) -> bool:
         return _close(self.got, self.expected, rtol, atol)
 
 
-def _run_case(ex: Exercise, fn, case: Case, label: str, time_limit: float | None) -> _Outcome:
-    call_args = copy.deepcopy(case.args)
+def call_learner(
+    name: str,
+    fn: Callable[..., Any],
+    args: Sequence[Any],
+    label: str,
+    arg_names: Sequence[str] = (),
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+) -> Any:
+    """Call the learner's ``fn`` on a copy of ``args`` and return what it returns.
+
+    Anything that goes wrong (not written yet, an exception, no return within
+    ``time_limit``, an input changed in place) becomes a :class:`Problem`
+    carrying one plain sentence. Behaviour checks use this for every call.
+    """
+    call_args = copy.deepcopy(tuple(args))
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             value = call_with_time_limit(fn, call_args, time_limit)
     except NotImplementedError:
-        raise _Stop(M.NOT_IMPLEMENTED.format(name=ex.name)) from None
+        raise Problem(M.NOT_IMPLEMENTED.format(name=name)) from None
     except _TimedOut:
-        raise _Stop(M.TIMED_OUT.format(name=ex.name, seconds=time_limit, label=label)) from None
+        raise Problem(M.TIMED_OUT.format(name=name, seconds=time_limit, label=label)) from None
     except Exception as error:  # the learner's code may raise anything
         detail = str(error) or "no message"
-        template = M.RAISED_ON_LIST if isinstance(error, TypeError) and _has_list(case.args) else M.RAISED
-        raise _Stop(
-            template.format(
-                name=ex.name,
-                error=type(error).__name__,
-                label=label,
-                detail=detail,
-                first_arg=ex.arg_names[0],
-            )
+        template = M.RAISED_ON_LIST if isinstance(error, TypeError) and _has_list(args) else M.RAISED
+        first_arg = arg_names[0] if arg_names else "x"
+        raise Problem(
+            template.format(name=name, error=type(error).__name__, label=label, detail=detail, first_arg=first_arg)
         ) from None
-    for arg_name, before, after in zip(ex.arg_names, case.args, call_args, strict=False):
+    for arg_name, before, after in zip(arg_names, args, call_args, strict=False):
         if not _same_inputs(before, after):
-            raise _Stop(M.MUTATED.format(name=ex.name, arg=arg_name, label=label))
-    got = _as_number(value, ex.name, label)
-    expected = np.asarray(_quietly(ex.reference, case.args), dtype=np.float64)
-    return _Outcome(case=case, label=label, got=got, expected=expected)
+            raise Problem(M.MUTATED.format(name=name, arg=arg_name, label=label))
+    return value
+
+
+def _run_case(ex: Exercise, fn, case: Case, label: str, time_limit: float | None) -> _Outcome:
+    value = call_learner(ex.name, fn, case.args, label, ex.arg_names, time_limit)
+    got = ex.output.convert(value, ex.name, label)
+    return _Outcome(case=case, label=label, got=got, expected=ex.expected(case))
 
 
 def diagnose(ex: Exercise, outcomes: Sequence[_Outcome]) -> Mistake | None:
@@ -242,7 +234,7 @@ def diagnose(ex: Exercise, outcomes: Sequence[_Outcome]) -> Mistake | None:
     for mistake in ex.mistakes:
         try:
             if all(
-                _close(o.got, np.asarray(_quietly(mistake.fn, o.case.args), dtype=np.float64), ex.rtol, ex.atol)
+                _close(o.got, ex.output.convert(_quietly(mistake.fn, o.case.args), mistake.id, ""), ex.rtol, ex.atol)
                 for o in outcomes
             ):
                 return mistake
@@ -256,18 +248,21 @@ def _explain(ex: Exercise, outcomes: Sequence[_Outcome], hidden: bool) -> tuple[
     mistake = diagnose(ex, outcomes)
     if mistake is not None:
         return M.KNOWN_MISTAKE.format(name=ex.name, explanation=mistake.explanation), wrong, mistake.id
-    if wrong.got.shape != wrong.expected.shape:
-        message = M.WRONG_SHAPE.format(name=ex.name, got_shape=wrong.got.shape, label=wrong.label)
+    index = next(i for i, (g, e) in enumerate(zip(wrong.got, wrong.expected, strict=True))
+                 if not _close_one(g, e, ex.rtol, ex.atol))
+    got, expected = wrong.got[index], wrong.expected[index]
+    names = ex.output.names
+    part = M.PART.format(part=names[index]) if names else ""
+    if got.shape != expected.shape:
+        message = M.WRONG_SHAPE.format(name=ex.name, part=part, got_shape=got.shape, label=wrong.label,
+                                       expected_shape=expected.shape, hint=ex.output.shape_hint)
     elif hidden:
-        message = M.WRONG_VALUE_HIDDEN.format(name=ex.name, label=wrong.label)
-    elif not np.all(np.isfinite(wrong.got)):
-        message = M.NOT_FINITE.format(
-            name=ex.name, got=_format_number(wrong.got), expected=_format_number(wrong.expected), label=wrong.label
-        )
+        what = M.PART_ANSWER.format(part=names[index]) if names else M.ANSWER
+        message = M.WRONG_VALUE_HIDDEN.format(name=ex.name, what=what, label=wrong.label)
     else:
-        message = M.WRONG_VALUE.format(
-            name=ex.name, got=_format_number(wrong.got), expected=_format_number(wrong.expected), label=wrong.label
-        )
+        template = M.WRONG_VALUE if np.all(np.isfinite(got)) else M.NOT_FINITE
+        message = template.format(name=ex.name, part=part, got=format_number(got),
+                                  expected=format_number(expected), label=wrong.label)
     return message, wrong, None
 
 
@@ -306,10 +301,10 @@ def run(
         label = M.HIDDEN_LABEL.format(index=index) if hidden else case.label
         try:
             outcome = _run_case(ex, fn, case, label, time_limit)
-        except _Stop as stop:
+        except Problem as stop:
             print(M.CASE_FAIL.format(label=label))
             print(M.SUMMARY_STOPPED.format(index=index, n=n))
-            raise CheckFailed(stop.message, case=case.args) from None
+            raise CheckFailed(stop.message, case=case.args, mistake=stop.mistake) from None
         outcomes.append(outcome)
         ok = outcome.passed(ex.rtol, ex.atol)
         print((M.CASE_PASS if ok else M.CASE_FAIL).format(label=label))
@@ -339,3 +334,32 @@ def make_check(ex: Exercise, doc: str) -> Callable[..., None]:
     check.__name__ = check.__qualname__ = ex.name
     check.__doc__ = doc
     return check
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One behaviour to check: ``test(fn)`` returns quietly or raises :class:`Problem`."""
+
+    label: str
+    test: Callable[[Callable[..., Any]], None]
+
+
+def run_probes(name: str, signature: str, fn: Any, probes: Sequence[Probe], *, hidden: bool = False) -> None:
+    """Check behaviour rather than values: run each probe, print a line per probe, stop at the first problem.
+
+    Raises :class:`CheckFailed` carrying the probe's sentence and mistake id.
+    """
+    if not callable(fn):
+        raise CheckFailed(M.NOT_CALLABLE.format(name=name, what=f"a {type(fn).__name__}"))
+    n = len(probes)
+    print((M.HIDDEN_PROBES_HEADER if hidden else M.PROBES_HEADER).format(signature=signature, n=n))
+    for index, probe in enumerate(probes, 1):
+        label = M.HIDDEN_LABEL.format(index=index) if hidden else probe.label
+        try:
+            probe.test(fn)
+        except Problem as problem:
+            print(M.CASE_FAIL.format(label=label))
+            print(M.SUMMARY_STOPPED.format(index=index, n=n))
+            raise CheckFailed(problem.message, case=label, mistake=problem.mistake) from None
+        print(M.CASE_PASS.format(label=label))
+    print((M.SUMMARY_PASS_HIDDEN if hidden else M.SUMMARY_PASS).format(n=n))

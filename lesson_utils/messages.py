@@ -9,6 +9,8 @@ HEADER = (
     "(values must match the reference within rtol={rtol:g}, atol={atol:g})."
 )
 HIDDEN_HEADER = "Hidden checks: {signature} on {n} more cases."
+PROBES_HEADER = "Checking what {signature} does, in {n} steps."
+HIDDEN_PROBES_HEADER = "Hidden checks: what {signature} does, in {n} more steps."
 CASE_PASS = "  ✅ {label}"
 CASE_FAIL = "  ❌ {label}"
 SUMMARY_PASS = (
@@ -48,7 +50,7 @@ RETURNED_NONE = (
 )
 RETURNED_TENSOR = (
     "{name} returned a torch tensor on the case '{label}'. This exercise works "
-    "in NumPy: build the result with NumPy functions, or convert it with .item()."
+    "in NumPy: build the result with NumPy functions (or convert with .numpy() or .item())."
 )
 RETURNED_SEQUENCE = (
     "{name} returned a {type} on the case '{label}', but the answer is one number. "
@@ -56,28 +58,43 @@ RETURNED_SEQUENCE = (
 )
 RETURNED_WRONG_TYPE = (
     "{name} returned a value of type {type} on the case '{label}', "
-    "but the answer is one number."
+    "but the answer is {what}."
 )
+RETURNED_WRONG_COUNT = (
+    "{name} returned {got} on the case '{label}', but it should return {n} values: {names}. "
+    "End the function with `return {names}`."
+)
+RETURNED_WRONG_KEYS = (
+    "{name} returned a dict with keys {got} on the case '{label}', but the answer has the keys {names}."
+)
+PART = "{part} as "
+"""Names one of several returned values in a sentence: 'mse returned db as 0.5 ...'."""
+ANSWER = "answer"
+PART_ANSWER = "value of {part}"
 MUTATED = (
     "{name} changed its input `{arg}` in place on the case '{label}'. "
     "Leave the inputs as they are and compute into new arrays "
     "(write `diff = y_hat - y`, not `y_hat -= y`)."
 )
 WRONG_SHAPE = (
-    "{name} returned an array of shape {got_shape} on the case '{label}', "
-    "but the answer is one number. Reduce over every element, not just one axis."
+    "{name} returned {part}an array of shape {got_shape} on the case '{label}', "
+    "where the answer has shape {expected_shape}. {hint}"
+)
+SHAPE_HINT_SCALAR = "The answer is one number: reduce over every element, not just one axis."
+SHAPE_HINT_ARRAY = (
+    "Check the axis of every sum, max and mean, and use keepdims=True so the shapes broadcast."
 )
 NOT_FINITE = (
-    "{name} returned {got} on the case '{label}', where the answer is {expected}. "
+    "{name} returned {part}{got} on the case '{label}', where the answer is {expected}. "
     "Look for a log of 0, a division by 0, or an overflow."
 )
 WRONG_VALUE = (
-    "{name} returned {got} on the case '{label}', but the answer is {expected}. "
+    "{name} returned {part}{got} on the case '{label}', but the answer is {expected}. "
     "This matches none of the usual mistakes: work through the formula by hand "
     "on this case and compare each step with your code."
 )
 WRONG_VALUE_HIDDEN = (
-    "{name} passes the visible cases but gives a wrong answer on {label}. "
+    "{name} passes the visible cases but gives a wrong {what} on {label}. "
     "Think about inputs the visible cases do not cover: other shapes, dtypes, "
     "lists, extreme values."
 )

@@ -194,7 +194,9 @@ def test_returning_a_torch_tensor():
 def test_returning_a_string():
     """Does a function that returns text get the wrong-type sentence?"""
     error = failure(check.mse, lambda y_hat, y: "0.18")
-    assert error.message == M.RETURNED_WRONG_TYPE.format(name="mse", label=first_label(lesson01.MSE), type="str")
+    assert error.message == M.RETURNED_WRONG_TYPE.format(
+        name="mse", label=first_label(lesson01.MSE), type="str", what="one number"
+    )
 
 
 def test_returning_an_array_of_errors():
@@ -204,14 +206,21 @@ def test_returning_an_array_of_errors():
         return (np.asarray(y_hat, dtype=float) - np.asarray(y, dtype=float)) ** 2
 
     error = failure(check.mse, squared_errors)
-    assert error.message == M.WRONG_SHAPE.format(name="mse", got_shape=(3,), label=first_label(lesson01.MSE))
+    assert error.message == M.WRONG_SHAPE.format(
+        name="mse",
+        part="",
+        got_shape=(3,),
+        label=first_label(lesson01.MSE),
+        expected_shape=(),
+        hint=M.SHAPE_HINT_SCALAR,
+    )
 
 
 def test_returning_nan():
     """Does a NaN result get the not-finite sentence?"""
     error = failure(check.mse, lambda y_hat, y: float("nan"))
     assert error.message == M.NOT_FINITE.format(
-        name="mse", got="nan", expected="0.18", label=first_label(lesson01.MSE)
+        name="mse", part="", got="nan", expected="0.18", label=first_label(lesson01.MSE)
     )
 
 
@@ -220,14 +229,16 @@ def test_unknown_wrong_value():
     error = failure(check.mse, lambda y_hat, y: 0.5)
     assert error.mistake is None
     assert error.message == M.WRONG_VALUE.format(
-        name="mse", got="0.5", expected="0.18", label=first_label(lesson01.MSE)
+        name="mse", part="", got="0.5", expected="0.18", label=first_label(lesson01.MSE)
     )
 
 
 def test_unknown_wrong_value_in_hidden_mode_shows_no_values():
     """At grading, does a wrong answer name the hidden case but not its inputs or values?"""
     error = failure(check.mse, lambda y_hat, y: 0.5, hidden=True)
-    assert error.message == M.WRONG_VALUE_HIDDEN.format(name="mse", label=M.HIDDEN_LABEL.format(index=1))
+    assert error.message == M.WRONG_VALUE_HIDDEN.format(
+        name="mse", what=M.ANSWER, label=M.HIDDEN_LABEL.format(index=1)
+    )
 
 
 def test_raising_an_error():

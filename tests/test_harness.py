@@ -1,0 +1,140 @@
+"""Tests of the engine under every check, on small exercises made up here:
+are arrays, several returned values and behaviour probes read and explained right?"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lesson_utils import messages as M
+from lesson_utils.errors import CheckFailed
+from lesson_utils.harness import ARRAY, Case, Exercise, Mistake, Probe, Problem, Several, run, run_probes
+
+
+def double(x):
+    return 2 * np.asarray(x, dtype=float)
+
+
+DOUBLE = Exercise(
+    name="double",
+    arg_names=("x",),
+    reference=double,
+    fixed_cases=lambda: [Case("a row", (np.array([1.0, 2.0]),))],
+    random_cases=lambda rng: [Case("random", (rng.normal(size=(2, 3)),))],
+    mistakes=(Mistake("triple", lambda x: 3 * np.asarray(x, dtype=float), "it triples."),),
+    output=ARRAY,
+)
+
+
+def grads(w, b):
+    return w * 2.0, b - 1.0
+
+
+GRADS = Exercise(
+    name="grads",
+    arg_names=("w", "b"),
+    reference=grads,
+    fixed_cases=lambda: [Case("w=1, b=1", (1.0, 1.0))],
+    random_cases=lambda rng: [Case("random", (float(rng.normal()), float(rng.normal())))],
+    output=Several(names=("dw", "db")),
+)
+
+KEYED = Exercise(
+    name="step",
+    arg_names=("w", "b"),
+    reference=lambda w, b: {"w": w - 1.0, "b": b - 1.0},
+    fixed_cases=lambda: [Case("w=1, b=1", (1.0, 1.0))],
+    random_cases=lambda rng: [],
+    output=Several(names=("w", "b"), keyed=True),
+)
+
+
+def fails(ex, fn, **kwargs) -> CheckFailed:
+    with pytest.raises(CheckFailed) as info:
+        run(ex, fn, **kwargs)
+    return info.value
+
+
+def test_array_output_accepts_any_correct_array_or_list():
+    """Does an array exercise pass the reference, a list answer, and a float32 answer?"""
+    run(DOUBLE, double)
+    run(DOUBLE, lambda x: (2 * np.asarray(x)).tolist())
+    run(DOUBLE, lambda x: (2 * np.asarray(x, dtype=np.float32)))
+
+
+def test_array_output_wrong_shape_names_both_shapes():
+    """Does an array of the wrong shape get both shapes and the array hint?"""
+    error = fails(DOUBLE, lambda x: np.sum(double(x), axis=0))
+    assert error.message == M.WRONG_SHAPE.format(
+        name="double", part="", got_shape=(), label="a row", expected_shape=(2,), hint=M.SHAPE_HINT_ARRAY
+    )
+
+
+def test_array_output_known_mistake():
+    """Is a bank mistake on an array exercise named?"""
+    assert fails(DOUBLE, lambda x: 3 * np.asarray(x)).mistake == "triple"
+
+
+def test_array_output_rejects_booleans():
+    """Does an array of booleans get the wrong-type sentence?"""
+    error = fails(DOUBLE, lambda x: np.asarray(x) > 0)
+    assert error.message == M.RETURNED_WRONG_TYPE.format(
+        name="double", label="a row", type="array of bool", what=ARRAY.what
+    )
+
+
+def test_several_values_pass_as_tuple_or_list():
+    """Do `return dw, db` and `return [dw, db]` both pass?"""
+    run(GRADS, grads)
+    run(GRADS, lambda w, b: [w * 2.0, b - 1.0])
+
+
+def test_several_values_wrong_count():
+    """Does returning one value where two are due say which two?"""
+    error = fails(GRADS, lambda w, b: w * 2.0)
+    assert error.message == M.RETURNED_WRONG_COUNT.format(
+        name="grads", got="one float", label="w=1, b=1", n=2, names="dw, db"
+    )
+
+
+def test_several_values_names_the_wrong_part():
+    """Is the wrong one of several values named, with both numbers?"""
+    error = fails(GRADS, lambda w, b: (w * 2.0, b + 1.0))
+    assert error.message == M.WRONG_VALUE.format(
+        name="grads", part=M.PART.format(part="db"), got="2", expected="0", label="w=1, b=1"
+    )
+
+
+def test_several_values_hidden_names_the_part_only():
+    """At grading, is the wrong part named without its value?"""
+    error = fails(GRADS, lambda w, b: (w * 2.0, b + 1.0), hidden=True)
+    assert error.message == M.WRONG_VALUE_HIDDEN.format(
+        name="grads", what=M.PART_ANSWER.format(part="db"), label=M.HIDDEN_LABEL.format(index=1)
+    )
+
+
+def test_keyed_values():
+    """Does a dict answer pass, and a dict with other keys get the keys sentence?"""
+    run(KEYED, lambda w, b: {"b": b - 1.0, "w": w - 1.0})
+    error = fails(KEYED, lambda w, b: {"weight": w - 1.0, "b": b - 1.0})
+    assert error.message == M.RETURNED_WRONG_KEYS.format(name="step", label="w=1, b=1", got="weight, b", names="w, b")
+
+
+def test_probes_pass_and_fail_with_the_mistake(capsys):
+    """Do behaviour probes print a line each, and does a failing probe carry its sentence and mistake?"""
+
+    def must_be_positive(fn):
+        if fn() <= 0:
+            raise Problem("it is not positive", mistake="negative")
+
+    probes = [Probe("returns a number", lambda fn: float(fn())), Probe("is positive", must_be_positive)]
+    run_probes("f", "f()", lambda: 1.0, probes)
+    assert capsys.readouterr().out.splitlines() == [
+        M.PROBES_HEADER.format(signature="f()", n=2),
+        M.CASE_PASS.format(label="returns a number"),
+        M.CASE_PASS.format(label="is positive"),
+        M.SUMMARY_PASS.format(n=2),
+    ]
+    with pytest.raises(CheckFailed) as info:
+        run_probes("f", "f()", lambda: -1.0, probes)
+    assert (info.value.message, info.value.mistake) == ("it is not positive", "negative")
