@@ -1,0 +1,166 @@
+"""The instructor workflow with the real nbgrader on every lesson: does a
+class get the right scores and feedback, without the hidden tests?
+
+Each lesson is graded for a learner who solved everything (`correct`), one
+who handed in the untouched notebook (`blank`), and one learner per fixture
+in ``tests/fixtures/submissions/<lesson>/<mistake>.json``: the answers they
+wrote (grade_id -> cell source), the score they must get, and the constant
+(``module:NAME``) whose text their feedback must show.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.paths import NOTEBOOKS, ROOT, SOLUTIONS, lessons
+
+from .nbgrader_course import build_course, hidden_test_lines, learner_code, nbgrader, submit, visible_text
+
+pytestmark = pytest.mark.nbgrader
+
+FIXTURES = ROOT / "tests" / "fixtures" / "submissions"
+ASSIGNMENTS = [p.stem for p in lessons(SOLUTIONS)]
+
+
+@dataclass(frozen=True)
+class Submission:
+    assignment: str
+    student: str
+    answers: dict[str, str]
+    score: float
+    explains: str | None = None
+
+
+def cells(assignment: str, kind: str) -> list[nbformat.NotebookNode]:
+    nb = nbformat.read(SOLUTIONS / f"{assignment}.ipynb", as_version=4)
+    return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get(kind)]
+
+
+def total_points(assignment: str) -> float:
+    return float(sum(c.metadata["nbgrader"]["points"] for c in cells(assignment, "grade")))
+
+
+def solution_answers(assignment: str) -> dict[str, str]:
+    return {c.metadata["nbgrader"]["grade_id"]: learner_code(c.source) for c in cells(assignment, "solution")}
+
+
+def submissions() -> list[Submission]:
+    found = []
+    for assignment in ASSIGNMENTS:
+        answers = solution_answers(assignment)
+        found.append(Submission(assignment, "correct", answers, total_points(assignment)))
+        found.append(Submission(assignment, "blank", {}, 0.0))
+        for path in sorted((FIXTURES / assignment).glob("*.json")):
+            spec = json.loads(path.read_text())
+            found.append(Submission(assignment, path.stem, {**answers, **spec["answers"]}, spec["score"],
+                                    spec.get("explains")))
+    return found
+
+
+SUBMISSIONS = submissions()
+IDS = [f"{s.assignment}-{s.student}" for s in SUBMISSIONS]
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    """A course directory after generate_assignment, autograde, generate_feedback and export."""
+    course = tmp_path_factory.mktemp("course")
+    build_course(course)
+    for assignment in ASSIGNMENTS:
+        nbgrader(course, "generate_assignment", assignment)
+    for s in SUBMISSIONS:
+        submit(course, s.assignment, s.student, s.answers)
+    for assignment in ASSIGNMENTS:
+        nbgrader(course, "autograde", assignment)
+        nbgrader(course, "generate_feedback", assignment)
+    nbgrader(course, "export", "--CsvExportPlugin.filename=grades.csv")
+    return course
+
+
+def feedback_text(course: Path, s: Submission) -> str:
+    page = course / "feedback" / s.student / s.assignment / f"{s.assignment}.html"
+    return visible_text(page.read_text(encoding="utf-8"))
+
+
+def test_every_fixture_belongs_to_a_lesson():
+    """Is every submission fixture filed under a lesson that exists?"""
+    assert sorted({p.name for p in FIXTURES.iterdir()} - set(ASSIGNMENTS)) == []
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_released_notebook_is_the_committed_learner_notebook(course, assignment):
+    """Does nbgrader release exactly the cells that notebooks/ holds?"""
+    released = nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+    committed = nbformat.read(NOTEBOOKS / f"{assignment}.ipynb", as_version=4)
+    assert [(c.cell_type, c.source) for c in released.cells] == [(c.cell_type, c.source) for c in committed.cells]
+
+
+def test_exported_scores(course):
+    """Does the exported CSV give every learner the score their submission earns?"""
+    with open(course / "grades.csv", newline="") as f:
+        rows = {(r["assignment"], r["student_id"]): r for r in csv.DictReader(f)}
+    submitted = {(s.assignment, s.student): s for s in SUBMISSIONS}
+    assert {k: float(rows[k]["raw_score"]) for k in submitted} == {k: s.score for k, s in submitted.items()}
+    assert {k: float(rows[k]["max_score"]) for k in submitted} == {k: total_points(k[0]) for k in submitted}
+
+
+def test_gradebook_holds_every_test_cell(course):
+    """Does the SQLite gradebook hold a score for every test cell of every submission, summing to the total?"""
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for s in SUBMISSIONS:
+            ids = [c.metadata["nbgrader"]["grade_id"] for c in cells(s.assignment, "grade")]
+            scores = [gb.find_grade(i, s.assignment, s.assignment, s.student).score for i in ids]
+            assert sum(scores) == s.score, (s.assignment, s.student, dict(zip(ids, scores, strict=True)))
+
+
+@pytest.mark.parametrize("s", SUBMISSIONS, ids=IDS)
+def test_feedback_shows_no_hidden_test(course, s):
+    """Is every line of the hidden tests absent from the learner's feedback page?"""
+    text = feedback_text(course, s)
+    lines = hidden_test_lines(SOLUTIONS / f"{s.assignment}.ipynb", NOTEBOOKS / f"{s.assignment}.ipynb")
+    assert lines, "a lesson without hidden tests"
+    assert [line for line in lines if line in text] == []
+    assert "HIDDEN TESTS" not in text
+
+
+EXPLAINED = [s for s in SUBMISSIONS if s.explains]
+
+
+@pytest.mark.parametrize("s", EXPLAINED, ids=[f"{s.assignment}-{s.student}" for s in EXPLAINED])
+def test_feedback_explains_the_mistake(course, s):
+    """Does a learner who made a known mistake read its explanation in their feedback?"""
+    module, name = s.explains.split(":")
+    explanation = getattr(importlib.import_module(module), name)
+    assert " ".join(explanation.split()) in " ".join(feedback_text(course, s).split())
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_tells_the_blank_learner_to_start(course, assignment):
+    """Does the blank submission's feedback say the first exercise is not written yet?"""
+    first = cells(assignment, "solution")[0].metadata["nbgrader"]["grade_id"]
+    assert f"{first} is not written yet" in feedback_text(course, Submission(assignment, "blank", {}, 0.0))
+
+
+def test_stock_feedback_would_leak_hidden_tests(course):
+    """Is the leak test able to fail: does nbgrader's default feedback show the hidden tests?"""
+    assignment = ASSIGNMENTS[0]
+    nbgrader(
+        course,
+        "generate_feedback",
+        assignment,
+        "--force",
+        "--CourseDirectory.feedback_directory=stock_feedback",
+        "--GenerateFeedback.preprocessors=['nbgrader.preprocessors.GetGrades', "
+        "'nbconvert.preprocessors.CSSHTMLHeaderPreprocessor']",
+    )
+    page = (course / "stock_feedback" / "correct" / assignment / f"{assignment}.html").read_text(encoding="utf-8")
+    lines = hidden_test_lines(SOLUTIONS / f"{assignment}.ipynb", NOTEBOOKS / f"{assignment}.ipynb")
+    assert [line for line in lines if line in visible_text(page)] != []
