@@ -9,7 +9,7 @@ ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 export PYTHONHASHSEED := 0
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: lab test lint notebooks solutions course install clean
+.PHONY: lab test lint notebooks solutions course bench install clean
 
 ## install: create .venv with everything the course, the grader and the tests need
 install: $(VENV)/.installed
@@ -46,6 +46,10 @@ solutions: install
 ## course: lay out the nbgrader course directory in course/
 course: install
 	$(BIN)/python -m autograder course course
+
+## bench: what a learner waits for (import, check overhead), as ratios against a baseline run beside it
+bench: install
+	$(BIN)/python benchmarks/learner.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
