@@ -1,0 +1,418 @@
+"""Checks for lesson 03: ``linear_mse_grads``, ``gd_step`` and ``fit_linear``."""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import messages as M
+from ..harness import (
+    ARRAY,
+    DEFAULT_TIME_LIMIT,
+    Case,
+    Exercise,
+    Mistake,
+    Probe,
+    Problem,
+    Several,
+    call_learner,
+    make_check,
+    run,
+    run_probes,
+)
+from ..outputs import format_number
+from . import messages as L
+from . import mistakes, reference
+
+# --- linear_mse_grads -------------------------------------------------------------
+
+WORKED_X = np.array([1.0, 2.0, 3.0])
+WORKED_Y = np.array([2.0, 4.0, 6.0])
+FOUR_X = np.array([1.0, 2.0, 3.0, 4.0])
+FOUR_Y = np.array([2.0, 4.0, 6.0, 8.0])
+
+
+def _grads_fixed() -> list[Case]:
+    return [
+        Case("the worked example: w = b = 0 on (1,2), (2,4), (3,6)", (0.0, 0.0, WORKED_X, WORKED_Y)),
+        Case("at the best line w = 2, b = 0: both gradients are 0", (2.0, 0.0, FOUR_X, FOUR_Y)),
+        Case("the four points from w = 1, b = 1", (1.0, 1.0, FOUR_X, FOUR_Y)),
+        Case("a single point", (0.5, -1.0, np.array([3.0]), np.array([2.0]))),
+        Case("plain Python lists", (1.5, 0.5, [1, 2, 3], [2, 4, 6])),
+        Case("integer arrays, integer w and b", (1, 2, np.array([0, 1, 2, 5]), np.array([1, 3, 2, 4]))),
+        Case("float32 arrays and NumPy float32 w, b",
+             (np.float32(-0.5), np.float32(0.25), np.array([0.5, -1.0, 2.0], np.float32),
+              np.array([1.0, 0.0, -3.0], np.float32))),
+    ]
+
+
+def _grads_random(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for n, dtype, scale in [(5, np.float64, 1.0), (17, np.float32, 1.0), (2, np.float64, 10.0), (60, np.float64, 3.0)]:
+        x = (scale * rng.normal(size=n)).astype(dtype)
+        y = (rng.normal() * x + rng.normal() + rng.normal(size=n)).astype(dtype)
+        w, b = float(rng.normal()), float(rng.normal())
+        cases.append(Case(f"random {np.dtype(dtype).name}, {n} points, scale {scale:g}", (w, b, x, y)))
+    return cases
+
+
+LINEAR_MSE_GRADS = Exercise(
+    name="linear_mse_grads",
+    arg_names=("w", "b", "x", "y"),
+    reference=reference.linear_mse_grads,
+    fixed_cases=_grads_fixed,
+    random_cases=_grads_random,
+    mistakes=mistakes.GRADS_BANK,
+    output=Several(names=("dw", "db")),
+    seed=301,
+)
+
+linear_mse_grads = make_check(
+    LINEAR_MSE_GRADS,
+    "Check ``fn(w, b, x, y)``: returns (dw, db), the gradient of mean((w * x + b - y) ** 2).",
+)
+
+# --- gd_step ----------------------------------------------------------------------
+
+
+class Params(dict):
+    """A plain dict of parameters whose ``==`` compares array values element by element.
+
+    The check hands these to the learner, so that an unchanged dict of arrays
+    compares equal to its copy (a plain dict of arrays cannot be compared with
+    ``==``) and a dict changed in place is caught.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, dict) or sorted(map(str, self)) != sorted(map(str, other)):
+            return False
+        for key, value in self.items():
+            a, b = np.asarray(value), np.asarray(other[key])
+            if a.shape != b.shape or a.dtype != b.dtype or not np.array_equal(a, b, equal_nan=True):
+                return False
+        return True
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _as_params(value: Any) -> Any:
+    return Params(value) if isinstance(value, dict) and not isinstance(value, Params) else value
+
+
+def _step_case(label: str, params: dict, grads: dict, lr: Any) -> Case:
+    return Case(label, (Params(params), Params(grads), lr))
+
+
+def _step_fixed() -> list[Case]:
+    return [
+        _step_case("the worked example: w = b = 0, dw = -18.67, db = -8, lr = 0.1",
+                   {"w": 0.0, "b": 0.0}, {"w": -56.0 / 3.0, "b": -8.0}, 0.1),
+        _step_case("the one-knob examples: theta = 5.0 with gradient 0.8 (w) and -2.0 (b), lr = 0.1",
+                   {"w": 5.0, "b": 5.0}, {"w": 0.8, "b": -2.0}, 0.1),
+        _step_case("learning rate 0: nothing moves", {"w": 1.5, "b": -0.5}, {"w": 3.0, "b": 4.0}, 0.0),
+        _step_case("integer parameters and gradients", {"w": 1, "b": 2}, {"w": 2, "b": -4}, 0.25),
+        _step_case("w is an array of 3 weights", {"w": np.array([1.0, -2.0, 0.5]), "b": 0.5},
+                   {"w": np.array([0.2, 0.0, -1.0]), "b": 1.5}, 0.5),
+        _step_case("float32 arrays", {"w": np.array([[0.5, 1.0]], np.float32), "b": np.float32(0.0)},
+                   {"w": np.array([[1.0, -1.0]], np.float32), "b": np.float32(2.0)}, 0.01),
+    ]
+
+
+def _step_random(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for shape, dtype in [((), np.float64), ((4,), np.float64), ((2, 3), np.float32), ((7,), np.float64)]:
+        w = rng.normal(size=shape).astype(dtype)
+        gw = rng.normal(size=shape).astype(dtype)
+        b, gb = dtype(rng.normal()), dtype(rng.normal())
+        lr = float(rng.choice([0.3, 0.05, 0.001, 2.0]))
+        if shape == ():
+            w, gw = float(w), float(gw)
+        label = f"random {np.dtype(dtype).name} w of shape {shape}, lr = {lr:g}"
+        cases.append(_step_case(label, {"w": w, "b": b}, {"w": gw, "b": gb}, lr))
+    return cases
+
+
+GD_STEP = Exercise(
+    name="gd_step",
+    arg_names=("params", "grads", "lr"),
+    reference=reference.gd_step,
+    fixed_cases=_step_fixed,
+    random_cases=_step_random,
+    mistakes=mistakes.STEP_BANK,
+    output=Several(names=("w", "b"), keyed=True),
+    seed=302,
+)
+
+
+def gd_step(
+    fn: Any,
+    *,
+    seed: int | None = None,
+    cases: Sequence[Sequence[Any]] | None = None,
+    hidden: bool = False,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+) -> None:
+    """Check ``fn(params, grads, lr)``: a new dict {"w": w - lr * dw, "b": b - lr * db}, inputs unchanged."""
+    extra = None if cases is None else [tuple(_as_params(a) for a in args) for args in cases]
+    run(GD_STEP, fn, seed=seed, cases=extra, hidden=hidden, time_limit=time_limit)
+
+
+# --- fit_linear -------------------------------------------------------------------
+
+FIT_NAME = "fit_linear"
+FIT_ARGS = ("x", "y", "lr", "steps")
+FIT_SIGNATURE = f"{FIT_NAME}({', '.join(FIT_ARGS)})"
+FIT_RTOL = 1e-4
+"""Trajectories run for many steps, and a learner may compute in float32: a looser tolerance than 1e-5."""
+FIT_ATOL = 1e-6
+FIT_SEED = 303
+DIVERGED = 1e100
+"""A loss above this counts as blown up, like inf or NaN."""
+
+_PARAMS = Several(names=("w", "b"), keyed=True)
+
+
+@dataclass(frozen=True)
+class FitRun:
+    """What fit_linear returned, in canonical form."""
+
+    w: np.ndarray
+    b: np.ndarray
+    losses: np.ndarray
+
+    def same_as(self, other: FitRun) -> bool:
+        return self.losses.shape == other.losses.shape and all(
+            np.allclose(a, e, rtol=FIT_RTOL, atol=FIT_ATOL, equal_nan=True)
+            for a, e in ((self.w, other.w), (self.b, other.b), (self.losses, other.losses))
+        )
+
+    def diverged(self) -> bool:
+        values = np.concatenate([self.losses, np.ravel(self.w), np.ravel(self.b)])
+        return bool(np.any(~np.isfinite(values)) or np.any(np.abs(values) > DIVERGED))
+
+
+def read_fit(value: Any, label: str) -> FitRun:
+    """Canonical form of fit_linear's ``(params, losses)``, or a :class:`Problem` saying what is wrong."""
+    if value is None:
+        raise Problem(M.RETURNED_NONE.format(name=FIT_NAME, label=label))
+    if not isinstance(value, tuple | list) or len(value) != 2:
+        got = f"{len(value)} values" if isinstance(value, tuple | list) else f"one {type(value).__name__}"
+        raise Problem(M.RETURNED_WRONG_COUNT.format(name=FIT_NAME, label=label, got=got, n=2,
+                                                    names="params, losses"))
+    w, b = (np.reshape(p, ()) if p.size == 1 else p for p in _PARAMS.convert(value[0], f"{FIT_NAME} (params)", label))
+    (losses,) = ARRAY.convert(value[1], f"{FIT_NAME} (losses)", label)
+    if losses.ndim != 1:
+        raise Problem(L.FIT_LOSSES_NOT_1D.format(shape=losses.shape, label=label))
+    return FitRun(w=w, b=b, losses=losses)
+
+
+def _reference_fit(fn: Callable[..., Any], args: Sequence[Any]) -> FitRun:
+    """A reference or bank entry's run, without warnings (the divergent cases overflow on purpose)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return read_fit(fn(*copy.deepcopy(tuple(args))), "")
+
+
+@dataclass(frozen=True)
+class _FitCase:
+    label: str
+    args: tuple
+
+    @property
+    def steps(self) -> int:
+        return int(self.args[3])
+
+
+def _run_learner(fn: Any, case: _FitCase, label: str, time_limit: float | None) -> FitRun:
+    value = call_learner(FIT_NAME, fn, case.args, label, FIT_ARGS, time_limit)
+    return read_fit(value, label)
+
+
+def _known_mistake(runs: Sequence[tuple[_FitCase, FitRun]]) -> Mistake | None:
+    """The first bank entry whose results equal the learner's on every one of ``runs``."""
+    for mistake in mistakes.FIT_BANK:
+        try:
+            if all(_reference_fit(mistake.fn, case.args).same_as(got) for case, got in runs):
+                return mistake
+        except Problem:
+            continue
+    return None
+
+
+def _explain_values(runs: Sequence[tuple[_FitCase, str, FitRun]], hidden: bool) -> Problem:
+    """The sentence for the first run that differs from the reference."""
+    mistake = _known_mistake([(case, got) for case, _, got in runs])
+    if mistake is not None:
+        return Problem(M.KNOWN_MISTAKE.format(name=FIT_NAME, explanation=mistake.explanation), mistake=mistake.id)
+    for case, label, got in runs:
+        expected = _reference_fit(reference.fit_linear, case.args)
+        if got.same_as(expected):
+            continue
+        if got.losses.shape != expected.losses.shape:
+            return Problem(L.FIT_HISTORY_LENGTH.format(got=len(got.losses), steps=case.steps, label=label))
+        for part in ("w", "b", "losses"):
+            g, e = getattr(got, part), getattr(expected, part)
+            if g.shape != e.shape or not np.allclose(g, e, rtol=FIT_RTOL, atol=FIT_ATOL, equal_nan=True):
+                if hidden:
+                    return Problem(M.WRONG_VALUE_HIDDEN.format(name=FIT_NAME, what=M.PART_ANSWER.format(part=part),
+                                                               label=label))
+                return Problem(L.FIT_WRONG_VALUE.format(part=part, got=format_number(g),
+                                                        expected=format_number(e), label=label))
+    raise AssertionError("no run differs")  # pragma: no cover
+
+
+def _labels(cases: Sequence[_FitCase], hidden: bool, index: int) -> list[str]:
+    """The cases' labels; in hidden mode 'hidden case 3.2' (probe 3, its second case), never the inputs."""
+    if not hidden:
+        return [c.label for c in cases]
+    if len(cases) == 1:
+        return [M.HIDDEN_LABEL.format(index=index)]
+    return [M.HIDDEN_LABEL.format(index=f"{index}.{i}") for i in range(1, len(cases) + 1)]
+
+
+def _values_probe(label: str, cases: Sequence[_FitCase], hidden: bool, time_limit: float | None,
+                  index: int) -> Probe:
+    """Params and losses equal the reference's on every case."""
+
+    def test(fn: Any) -> None:
+        runs = [(case, lab, _run_learner(fn, case, lab, time_limit))
+                for case, lab in zip(cases, _labels(cases, hidden, index), strict=True)]
+        if not all(got.same_as(_reference_fit(reference.fit_linear, case.args)) for case, _, got in runs):
+            raise _explain_values(runs, hidden)
+
+    return Probe(label, test)
+
+
+def _length_probe(label: str, cases: Sequence[_FitCase], hidden: bool, time_limit: float | None, index: int) -> Probe:
+    """One loss per step, whatever the number of steps."""
+
+    def test(fn: Any) -> None:
+        for case, lab in zip(cases, _labels(cases, hidden, index), strict=True):
+            got = _run_learner(fn, case, lab, time_limit)
+            if len(got.losses) != case.steps:
+                raise Problem(L.FIT_HISTORY_LENGTH.format(got=len(got.losses), steps=case.steps, label=lab))
+
+    return Probe(label, test)
+
+
+def _falls_probe(label: str, case: _FitCase, hidden: bool, time_limit: float | None, index: int) -> Probe:
+    """On a learnable problem at a small learning rate, the last loss is well below the first."""
+
+    def test(fn: Any) -> None:
+        lab = _labels([case], hidden, index)[0]
+        got = _run_learner(fn, case, lab, time_limit)
+        losses = got.losses
+        if len(losses) != case.steps:
+            raise Problem(L.FIT_HISTORY_LENGTH.format(got=len(losses), steps=case.steps, label=lab))
+        if not (np.all(np.isfinite(losses)) and losses[-1] < 0.5 * losses[0]):
+            mistake = _known_mistake([(case, got)])
+            if mistake is not None:
+                raise Problem(M.KNOWN_MISTAKE.format(name=FIT_NAME, explanation=mistake.explanation),
+                              mistake=mistake.id)
+            raise Problem(L.FIT_LOSS_NOT_FALLING.format(first=format_number(losses[0]),
+                                                        last=format_number(losses[-1]), steps=case.steps, label=lab))
+
+    return Probe(label, test)
+
+
+def _diverges_probe(label: str, case: _FitCase, hidden: bool, time_limit: float | None, index: int) -> Probe:
+    """With a learning rate far too large the run blows up, and the history says so."""
+
+    def test(fn: Any) -> None:
+        lab = _labels([case], hidden, index)[0]
+        got = _run_learner(fn, case, lab, time_limit)
+        if len(got.losses) != case.steps:
+            raise Problem(L.FIT_STOPPED_EARLY.format(got=len(got.losses), steps=case.steps, label=lab),
+                          mistake="stops_early")
+        if not got.diverged():
+            largest = format_number(np.asarray(np.max(got.losses))) if len(got.losses) else "nothing"
+            raise Problem(L.FIT_HIDES_DIVERGENCE.format(label=lab, largest=largest), mistake="hides_divergence")
+
+    return Probe(label, test)
+
+
+def _problem(rng: np.random.Generator, n: int, dtype: Any, as_list: bool = False) -> tuple[Any, Any]:
+    """A learnable line with noise: x in [-2, 2], y = w x + b + noise."""
+    x = rng.uniform(-2.0, 2.0, size=n)
+    y = rng.uniform(-3.0, 3.0) * x + rng.uniform(-2.0, 2.0) + 0.3 * rng.normal(size=n)
+    x, y = x.astype(dtype), y.astype(dtype)
+    return (x.tolist(), y.tolist()) if as_list else (x, y)
+
+
+def _random_fit_cases(rng: np.random.Generator) -> list[_FitCase]:
+    cases = []
+    for n, dtype, as_list, lr, steps in [(5, np.float64, False, 0.1, 30), (40, np.float32, False, 0.05, 60),
+                                         (12, np.float64, True, 0.2, 25), (200, np.float64, False, 0.02, 80)]:
+        x, y = _problem(rng, n, dtype, as_list)
+        kind = "lists" if as_list else np.dtype(dtype).name
+        cases.append(_FitCase(f"random {kind}, {n} points, lr = {lr:g}, {steps} steps", (x, y, lr, steps)))
+    return cases
+
+
+def _divergent_case(rng: np.random.Generator) -> _FitCase:
+    x = rng.uniform(1.0, 5.0, size=int(rng.integers(4, 30)))
+    y = rng.uniform(-3.0, 3.0) * x + rng.uniform(-2.0, 2.0)
+    return _FitCase("random points, lr far too large", (x, y, 1.0, 300))
+
+
+def fit_probes(
+    *,
+    seed: int | None = None,
+    cases: Sequence[Sequence[Any]] | None = None,
+    hidden: bool = False,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+) -> list[Probe]:
+    """The behaviour and value probes for ``fit_linear``."""
+    rng = np.random.default_rng((FIT_SEED + 1 if hidden else FIT_SEED) if seed is None else seed)
+    extra = [_FitCase(f"extra case {i}", tuple(args)) for i, args in enumerate(cases or (), 1)]
+    x, y = _problem(rng, 30, np.float64)
+    falls = _FitCase("noisy points, lr = 0.05, 100 steps", (x, y, 0.05, 100))
+    random_cases = _random_fit_cases(rng)
+    lengths = [_FitCase(f"steps = {s}", (x, y, 0.05, s)) for s in (1, 7, 40)]
+    if hidden:
+        lengths = [_FitCase(f"steps = {s}", (x, y, 0.05, int(s))) for s in rng.integers(2, 50, size=3)]
+        return [
+            _length_probe("one loss per step", lengths, hidden, time_limit, 1),
+            _falls_probe("the loss falls on a learnable problem", falls, hidden, time_limit, 2),
+            _values_probe("params and losses match, step by step", random_cases + extra, hidden, time_limit, 3),
+            _diverges_probe("too large a learning rate diverges", _divergent_case(rng), hidden, time_limit, 4),
+        ]
+    worked = _FitCase("the worked example: one step at lr 0.1 on (1,2), (2,4), (3,6)", (WORKED_X, WORKED_Y, 0.1, 1))
+    four = _FitCase("the four points (1,2) ... (4,8), lr 0.01, 1000 steps", (FOUR_X, FOUR_Y, 0.01, 1000))
+    blow_up = _FitCase("the four points at lr 1.0, 300 steps", (FOUR_X, FOUR_Y, 1.0, 300))
+    return [
+        _values_probe("one step on the worked example: w = 1.87, b = 0.8", [worked], hidden, time_limit, 1),
+        _length_probe("one loss per step: steps = 1, 7 and 40", lengths, hidden, time_limit, 2),
+        _falls_probe("the loss falls on a learnable problem (30 noisy points, lr 0.05)", falls, hidden, time_limit, 3),
+        _values_probe("params and losses match the reference step by step (random problems, float32, lists)",
+                      random_cases + extra, hidden, time_limit, 4),
+        _values_probe("the four-point loop (lr 0.01, 1000 steps) ends near w = 2, b = 0", [four], hidden, time_limit,
+                      5),
+        _diverges_probe("lr 1.0 on the four points diverges to inf/NaN, not clipped", blow_up, hidden, time_limit, 6),
+    ]
+
+
+def fit_linear(
+    fn: Any,
+    *,
+    seed: int | None = None,
+    cases: Sequence[Sequence[Any]] | None = None,
+    hidden: bool = False,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+) -> None:
+    """Check ``fn(x, y, lr, steps)``: returns (params, losses), compared with the reference step by step,
+    and behaves like gradient descent: one loss per step, the loss falls on a learnable problem, and a
+    learning rate far too large diverges to inf/NaN instead of being tamed."""
+    probes = fit_probes(seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
+    run_probes(FIT_NAME, FIT_SIGNATURE, fn, probes, hidden=hidden)
+
+
+fit_linear.__name__ = fit_linear.__qualname__ = FIT_NAME
