@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 # CI and this Makefile pin the CPU build of PyTorch; the package itself accepts any torch>=2.0.
 TORCH  ?= torch==2.13.0
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+CHROMIUM   ?= /usr/bin/chromium
 
 export PYTHONHASHSEED := 0
 export JUPYTER_PLATFORM_DIRS := 1
@@ -27,9 +30,14 @@ $(VENV)/.installed: pyproject.toml
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT)
 
-## test: lint, then every test (unit, nbval on solutions/, drift, nbgrader end to end)
-test: install lint
+## test: lint, then every test (unit, nbval on solutions/, drift, nbgrader end to end, browser)
+test: install $(CHROMIUM) lint
 	$(BIN)/python -m pytest
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "The browser tests need Chromium at $(CHROMIUM) (set CHROMIUM=/path/to/chromium)"; exit 1; }
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji
 
 lint: install
 	$(BIN)/ruff check .

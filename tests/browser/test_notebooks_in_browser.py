@@ -1,0 +1,98 @@
+"""The notebooks in a real JupyterLab in real Chromium: do they run, render
+their figures and widgets, and stop the learner with the check's sentence?"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from autograder.paths import SOLUTIONS, lessons
+from lesson_utils import messages as M
+
+from ..nbgrader_course import learner_code
+from .conftest import ARTIFACTS
+from .jupyterlab import cells, open_notebook, output_text, run, type_into_cell
+
+pytestmark = pytest.mark.browser
+
+STEMS = [p.stem for p in lessons(SOLUTIONS)]
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
+def outputs(cell: dict) -> list[dict]:
+    return cell.get("outputs", []) if cell["cell_type"] == "code" else []
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".jp-NotebookPanel").first.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def move_sliders(page) -> list[str]:
+    """Press the right arrow on every slider; return the labels of sliders whose output did not change."""
+    stuck = []
+    sliders = page.locator(".jp-OutputArea-output .widget-slider")
+    for i in range(sliders.count()):
+        slider = sliders.nth(i)
+        widget = slider.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
+        before = widget.inner_html()
+        handle = slider.locator(".noUi-handle, .ui-slider-handle").first
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        try:
+            page.wait_for_function(
+                "([el, before]) => el.innerHTML !== before", arg=[widget.element_handle(), before], timeout=30_000
+            )
+        except Exception:
+            stuck.append(slider.inner_text())
+    return stuck
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_solution_runs_all_and_renders(page, lab, stem):
+    """Run All on the solution: no error, every figure and widget rendered, every slider live, no console error?"""
+    open_notebook(page, lab, f"solutions/{stem}.ipynb")
+    run(page, "notebook:run-all-cells")
+    done = cells(page)
+    code = [c for c in done if c["cell_type"] == "code"]
+    assert [c["id"] for c in code if c.get("execution_count") is None] == []
+    errors = [(c["id"], o.get("ename")) for c in code for o in outputs(c) if o["output_type"] == "error"]
+    assert errors == []
+    images = sum("image/png" in o.get("data", {}) for c in code for o in outputs(c))
+    assert page.locator(".jp-Notebook .jp-RenderedImage img").count() >= images
+    widgets = sum(WIDGET in o.get("data", {}) for c in code for o in outputs(c))
+    assert page.locator(".jp-Notebook .jupyter-widgets").count() >= widgets
+    assert page.get_by_text("Error displaying widget").count() == 0
+    assert move_sliders(page) == []
+    screenshot(page, f"{stem}-solution")
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_student_stops_at_first_check_then_passes_it(page, lab, stem):
+    """Run All on the learner copy: does it stop at the first check with its sentence, and pass once filled in?"""
+    solution = nbformat.read(SOLUTIONS / f"{stem}.ipynb", as_version=4)
+    exercise = next(c for c in solution.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    name = exercise.metadata["nbgrader"]["grade_id"]
+    open_notebook(page, lab, f"notebooks/{stem}.ipynb")
+    run(page, "notebook:run-all-cells")
+    done = cells(page)
+    errors = [(i, o) for i, c in enumerate(done) for o in outputs(c) if o["output_type"] == "error"]
+    assert len(errors) == 1
+    index, error = errors[0]
+    assert (error["ename"], error["evalue"]) == ("CheckFailed", M.NOT_IMPLEMENTED.format(name=name))
+    shown = output_text(page, index)
+    assert M.NOT_IMPLEMENTED.format(name=name) in shown
+    assert "lesson_utils" not in shown and "Traceback" not in shown
+    screenshot(page, f"{stem}-student")
+
+    exercise_index = next(i for i, c in enumerate(done) if c["id"] == exercise.id)
+    type_into_cell(page, exercise_index, learner_code(exercise.source))
+    run(page, "notebook:run-cell", exercise_index)
+    run(page, "notebook:run-cell", index)
+    shown = output_text(page, index)
+    assert "✅" in shown and "❌" not in shown
+    assert "cases pass" in shown or "steps" in shown
+    assert page.console_errors == []
