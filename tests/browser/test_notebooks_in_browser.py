@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 
 STEMS = [p.stem for p in lessons(SOLUTIONS)]
 WIDGET = "application/vnd.jupyter.widget-view+json"
+IMAGES_LOADED = "() => [...document.querySelectorAll('.jp-Notebook img')].every(i => i.complete && i.naturalWidth > 0)"
 
 
 def outputs(cell: dict) -> list[dict]:
@@ -29,12 +30,14 @@ def screenshot(page, name: str) -> None:
 
 
 def move_sliders(page) -> list[str]:
-    """Press the right arrow on every slider; return the labels of sliders whose output did not change."""
+    """Press the right arrow on every slider; return the labels of sliders whose picture did not change."""
     stuck = []
     sliders = page.locator(".jp-OutputArea-output .widget-slider")
     for i in range(sliders.count()):
         slider = sliders.nth(i)
-        widget = slider.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
+        # The picture the slider drives: the interactive's output widget (the slider's own readout does not count).
+        area = slider.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
+        widget = area.locator(".widget-output").first
         before = widget.inner_html()
         handle = slider.locator(".noUi-handle, .ui-slider-handle").first
         handle.scroll_into_view_if_needed()
@@ -65,8 +68,9 @@ def test_solution_runs_all_and_renders(page, lab, stem):
     widgets = sum(WIDGET in o.get("data", {}) for c in code for o in outputs(c))
     assert page.locator(".jp-Notebook .jupyter-widgets").count() >= widgets
     assert page.get_by_text("Error displaying widget").count() == 0
-    assert move_sliders(page) == []
+    page.wait_for_function(IMAGES_LOADED, timeout=60_000)
     screenshot(page, f"{stem}-solution")
+    assert move_sliders(page) == []
     assert page.console_errors == []
 
 
