@@ -78,7 +78,13 @@ def lab(tmp_path_factory) -> Lab:
     ]
     if os.geteuid() == 0:
         command.append("--allow-root")
-    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
+    # Own user settings: no "get notified about Jupyter news?" toast over the notebook.
+    settings = root / "lab-settings"
+    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}'
+    )
+    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", JUPYTERLAB_SETTINGS_DIR=str(settings))
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     server = Lab(root, port, token, process)
     try:
