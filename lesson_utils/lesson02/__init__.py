@@ -1,0 +1,1 @@
+"""Lesson 02, softmax: reference, known mistakes and checks."""
