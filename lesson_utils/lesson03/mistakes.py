@@ -95,7 +95,7 @@ FIT_PLUS = (
 )
 FIT_NO_FACTOR_2 = (
     "its gradients lack the factor 2, so every step is half as long as it should be. "
-    "dw = mean(2 * (y_hat - y) * x), db = mean(2 * (y_hat - y)) (your linear_mse_grads, once it passes)."
+    "dw = mean(2 * (y_hat - y) * x) and db = mean(2 * (y_hat - y))."
 )
 FIT_SUM = (
     "its gradients add up over the points instead of averaging, so the steps grow with the number of points. "
