@@ -1,0 +1,598 @@
+"""Checks for lesson 05: ``Value``, ``linear_forward``, ``linear_backward``, ``relu_backward`` and
+``numerical_gradient``.
+
+The ``Value`` check compares with ``torch.autograd`` in float64; torch is imported only when that
+check runs (and the reference class stands in where torch is not installed).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .. import messages as M
+from ..errors import CheckFailed
+from ..harness import (
+    ARRAY,
+    ATOL,
+    DEFAULT_TIME_LIMIT,
+    RTOL,
+    Case,
+    Exercise,
+    Mistake,
+    Probe,
+    Problem,
+    Several,
+    call_learner,
+    make_check,
+    run_probes,
+)
+from ..outputs import format_number
+from . import messages as L
+from . import mistakes, reference
+
+# --- Value ---------------------------------------------------------------------------
+
+VALUE_NAME = "Value"
+VALUE_SIGNATURE = "Value(data)"
+VALUE_SEED = 501
+ACTIVATIONS = ("tanh", "relu")
+
+
+@dataclass(frozen=True)
+class Expr:
+    """An expression over named leaves; ``build(f, *leaves)`` computes it with ``f`` the activation."""
+
+    text: str
+    leaves: tuple[str, ...]
+    build: Callable[..., Any] = field(compare=False)
+
+
+@dataclass(frozen=True)
+class GradRun:
+    """One expression at given leaf values: forward, backward, read ``.data`` and every leaf's ``.grad``.
+
+    With ``passes=True``: three forward and backward passes from the same leaves, the leaves' ``.grad``
+    set to 0 before the third; read every leaf's ``.grad`` after each pass.
+    """
+
+    expr: Expr
+    values: tuple[float, ...]
+    act: str = "tanh"
+    hint: str = L.HINT_GRAD
+    passes: bool = False
+
+    def describe(self) -> str:
+        text = self.expr.text.replace("f(", f"{self.act}(")
+        values = ", ".join(f"{n} = {v:g}" for n, v in zip(self.expr.leaves, self.values, strict=True))
+        return f"{text} with {values}"
+
+    def entries(self) -> list[str]:
+        """What each number of the result is, in words."""
+        if self.passes:
+            return [f"{leaf}.grad {when}" for when in ("after one pass", "after a second pass without zeroing",
+                                                         "after zeroing the leaves and a third pass")
+                    for leaf in self.expr.leaves]
+        return ["the output's .data"] + [f"{leaf}.grad" for leaf in self.expr.leaves]
+
+
+def _shared(h):
+    return h * h + h
+
+
+def _two_layer(f, x, w1, b1, w2, b2, v1, v2, c):
+    return f(v1 * f(w1 * x + b1) + v2 * f(w2 * x + b2) + c)
+
+
+def _neuron(f, *args):
+    *pairs, b = args
+    total = b
+    for w, x in zip(pairs[::2], pairs[1::2], strict=True):
+        total = total + w * x
+    return f(total)
+
+
+def _neuron_expr(k: int) -> Expr:
+    leaves = (*(name for i in range(1, k + 1) for name in (f"w{i}", f"x{i}")), "b")
+    text = "f(" + " + ".join(f"w{i} * x{i}" for i in range(1, k + 1)) + " + b)"
+    return Expr(text, leaves, _neuron)
+
+
+ADD = Expr("a + b", ("a", "b"), lambda f, a, b: a + b)
+MUL = Expr("a * b", ("a", "b"), lambda f, a, b: a * b)
+AFFINE = Expr("a * b + c", ("a", "b", "c"), lambda f, a, b, c: a * b + c)
+NUMBER_EXPRS = (
+    Expr("a + 2", ("a",), lambda f, a: a + 2),
+    Expr("2 + a", ("a",), lambda f, a: 2 + a),
+    Expr("a * 3", ("a",), lambda f, a: a * 3),
+    Expr("3 * a", ("a",), lambda f, a: 3 * a),
+    Expr("(a + 1.5) * -2 + 0.5", ("a",), lambda f, a: (a + 1.5) * -2 + 0.5),
+)
+ACT = Expr("f(a * b + c)", ("a", "b", "c"), lambda f, a, b, c: f(a * b + c))
+ACT_SCALED = Expr("c * f(a) + f(b)", ("a", "b", "c"), lambda f, a, b, c: c * f(a) + f(b))
+RELU_SUM = Expr("c * relu(a + b)", ("a", "b", "c"), lambda f, a, b, c: c * f(a + b))
+RELU_ZERO = Expr("relu(a) + relu(b) * c", ("a", "b", "c"), lambda f, a, b, c: f(a) + f(b) * c)
+TWICE = (
+    Expr("a * a", ("a",), lambda f, a: a * a),
+    Expr("a + a", ("a",), lambda f, a: a + a),
+    Expr("a * b + a", ("a", "b"), lambda f, a, b: a * b + a),
+    Expr("f(a) * f(a) + a", ("a",), lambda f, a: f(a) * f(a) + a),
+)
+SHARED = Expr("h * h + h with h = a * b", ("a", "b"), lambda f, a, b: _shared(a * b))
+CHAIN = Expr("((a * b + c) * d + e) * a", ("a", "b", "c", "d", "e"),
+             lambda f, a, b, c, d, e: ((a * b + c) * d + e) * a)
+SHARED_ACT = Expr("g * f(g) + g with g = a * b + c", ("a", "b", "c"),
+                  lambda f, a, b, c: (lambda g: g * f(g) + g)(a * b + c))
+TWO_LAYER = Expr("f(v1 * f(w1 * x + b1) + v2 * f(w2 * x + b2) + c)",
+                 ("x", "w1", "b1", "w2", "b2", "v1", "v2", "c"), _two_layer)
+PILE_UP = Expr("f(a * b + c) * a", ("a", "b", "c"), lambda f, a, b, c: f(a * b + c) * a)
+
+
+def _activation(act: str) -> Callable[[Any], Any]:
+    return lambda v: getattr(v, act)()
+
+
+def _raw_value_run(V: Any, run: GradRun) -> tuple[list[Any], list[tuple[str, Any]]]:
+    """Run ``run`` with class ``V``; returns the roots built and the raw numbers read, with their names.
+
+    Everything that touches the learner's objects happens here, so that it can be called through
+    :func:`call_learner` (errors and time-outs become sentences).
+    """
+    f = _activation(run.act)
+    names = run.entries()
+    if not run.passes:
+        leaves = [V(v) for v in run.values]
+        root = run.expr.build(f, *leaves)
+        data = getattr(root, "data", None)
+        root.backward()
+        return [root], list(zip(names, [data] + [leaf.grad for leaf in leaves], strict=True))
+    leaves = [V(v) for v in run.values]
+    roots, raw = [], []
+    for index in range(3):
+        if index == 2:
+            for leaf in leaves:
+                leaf.grad = 0.0
+        root = run.expr.build(f, *leaves)
+        root.backward()
+        roots.append(root)
+        raw.extend(leaf.grad for leaf in leaves)
+    return roots, list(zip(names, raw, strict=True))
+
+
+def _as_number(value: Any, what: str, label: str) -> float:
+    if isinstance(value, bool) or (not isinstance(value, int | float | np.number) and not (
+        isinstance(value, np.ndarray) and value.size == 1
+    )):
+        raise Problem(L.VALUE_NOT_A_NUMBER.format(what=what, type=type(value).__name__, label=label))
+    return float(np.asarray(value, dtype=np.float64).reshape(()))
+
+
+def _read(V: Any, roots: list[Any], raw: list[tuple[str, Any]], run: GradRun, label: str) -> np.ndarray:
+    for root in roots:
+        if not isinstance(root, V):
+            raise Problem(L.VALUE_NOT_A_VALUE.format(expr=run.expr.text.replace("f(", f"{run.act}("),
+                                                     type=type(root).__name__, label=label))
+    return np.array([_as_number(value, what, label) for what, value in raw])
+
+
+def _quiet_run(V: Any, run: GradRun) -> np.ndarray:
+    """A reference or bank class's result on ``run``."""
+    roots, raw = _raw_value_run(V, run)
+    return _read(V, roots, raw, run, "")
+
+
+def _torch_run(run: GradRun) -> np.ndarray:
+    import torch
+
+    f = getattr(torch, run.act)
+    leaves = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in run.values]
+    if not run.passes:
+        root = run.expr.build(f, *leaves)
+        root.backward()
+        return np.array([root.item()] + [leaf.grad.item() for leaf in leaves])
+    out = []
+    for index in range(3):
+        if index == 2:
+            for leaf in leaves:
+                leaf.grad.zero_()
+        run.expr.build(f, *leaves).backward()
+        out.extend(leaf.grad.item() for leaf in leaves)
+    return np.array(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def expected(run: GradRun) -> np.ndarray:
+    """torch.autograd's answer on ``run`` in float64 (the reference class's where torch is missing)."""
+    try:
+        import torch  # noqa: F401
+    except ImportError:  # pragma: no cover - torch is a dependency; this keeps the check usable without it
+        return _quiet_run(reference.Value, run)
+    return _torch_run(run)
+
+
+def _close(got: np.ndarray, want: np.ndarray) -> bool:
+    return got.shape == want.shape and bool(np.allclose(got, want, rtol=RTOL, atol=ATOL, equal_nan=True))
+
+
+def value_mistake(history: Sequence[tuple[GradRun, np.ndarray]]) -> Mistake | None:
+    """The first bank class whose results equal the learner's on every run of ``history``."""
+    for mistake in mistakes.VALUE_BANK:
+        try:
+            with np.errstate(all="ignore"):
+                if all(_close(_quiet_run(mistake.fn, run), got) for run, got in history):
+                    return mistake
+        except Exception:  # a bank class that cannot run a case does not match
+            continue
+    return None
+
+
+class _Session:
+    """State shared by the probes of one check: the class, its activations, and every result so far."""
+
+    def __init__(self, V: Any, hidden: bool, time_limit: float | None):
+        self.V = V
+        self.hidden = hidden
+        self.time_limit = time_limit
+        self.history: list[tuple[GradRun, np.ndarray]] = []
+
+    def call(self, thunk: Callable[[], Any], label: str) -> Any:
+        return call_learner(VALUE_NAME, lambda: thunk(), (), label, (), self.time_limit)
+
+    def activations(self) -> list[str]:
+        found = []
+        if not callable(self.V):
+            return found
+        for act in ACTIVATIONS:
+            if not callable(getattr(self.V, act, None)):
+                continue
+            try:
+                self.call(lambda act=act: getattr(self.V(0.5), act)(), "")
+            except Problem as problem:
+                if problem.message == M.NOT_IMPLEMENTED.format(name=VALUE_NAME):
+                    continue
+            found.append(act)
+        return found
+
+    def check_runs(self, runs: Sequence[GradRun], label: str) -> None:
+        for run in runs:
+            roots, raw = self.call(lambda run=run: _raw_value_run(self.V, run), label)
+            got = _read(self.V, roots, raw, run, label)
+            self.history.append((run, got))
+            want = expected(run)
+            if _close(got, want):
+                continue
+            mistake = value_mistake(self.history)
+            if mistake is not None:
+                raise Problem(M.KNOWN_MISTAKE.format(name=VALUE_NAME, explanation=mistake.explanation),
+                              mistake=mistake.id)
+            index = next(i for i in range(len(want)) if not _close(got[i:i + 1], want[i:i + 1])) \
+                if got.shape == want.shape else 0
+            what = run.entries()[index]
+            if self.hidden:
+                raise Problem(L.VALUE_WRONG_HIDDEN.format(what=what, label=label))
+            hint = L.HINT_DATA if index == 0 and not run.passes else run.hint
+            raise Problem(L.VALUE_WRONG.format(what=what, got=format_number(got[index:index + 1].reshape(())),
+                                               expr=run.describe(), label=label,
+                                               expected=format_number(want[index:index + 1].reshape(())),
+                                               hint=hint))
+
+
+def _attributes_test(session: _Session, label: str) -> Callable[[Any], None]:
+    def test(V: Any) -> None:
+        value = session.call(lambda: V(2.0), label)
+        for attr, want in (("data", 2.0), ("grad", 0.0)):
+            if not hasattr(value, attr):
+                raise Problem(L.VALUE_NO_ATTRIBUTE.format(attr=attr, label=label))
+            got = getattr(value, attr)
+            number = _as_number(got, f"Value(2.0).{attr}", label)
+            if number != want:
+                raise Problem(L.VALUE_WRONG_START.format(attr=attr, got=got, expected=want, label=label))
+
+    return test
+
+
+def _runs_test(session: _Session, label: str, runs: Sequence[GradRun]) -> Callable[[Any], None]:
+    def test(V: Any) -> None:
+        session.check_runs(runs, label)
+
+    return test
+
+
+def _no_activation_test(V: Any) -> None:
+    raise Problem(L.VALUE_NO_ACTIVATION)
+
+
+def _values(rng: np.random.Generator, n: int, low: float = -2.0, high: float = 2.0) -> tuple[float, ...]:
+    return tuple(float(v) for v in np.round(rng.uniform(low, high, size=n), 3))
+
+
+def value_probes(V: Any, *, seed: int | None = None, hidden: bool = False,
+                 time_limit: float | None = DEFAULT_TIME_LIMIT) -> tuple[list[Probe], _Session]:
+    """The probes of the Value check, for the class ``V`` (its activations decide which run)."""
+    session = _Session(V, hidden, time_limit)
+    acts = session.activations()
+    act = acts[0] if acts else "tanh"
+    rng = np.random.default_rng((VALUE_SEED + 1 if hidden else VALUE_SEED) if seed is None else seed)
+    labels = iter(range(1, 100))
+
+    def probe(text: str, runs: Sequence[GradRun] | None = None, test: Callable[[Any], None] | None = None) -> Probe:
+        index = next(labels)
+        label = M.HIDDEN_LABEL.format(index=index) if hidden else text
+        if test is None:
+            test = _runs_test(session, label, runs or [])
+        return Probe(text, test)
+
+    def r(expr: Expr, values: tuple[float, ...], hint: str = L.HINT_GRAD, a: str | None = None,
+          passes: bool = False) -> GradRun:
+        return GradRun(expr, values, a or act, hint, passes)
+
+    if hidden:
+        basic = [r(e, _values(rng, len(e.leaves))) for e in (ADD, MUL, AFFINE)]
+        numbers = [r(e, _values(rng, 1)) for e in NUMBER_EXPRS]
+    else:
+        basic = [r(ADD, (2.0, -3.0)), r(MUL, (2.0, -3.0)), r(AFFINE, (2.0, -3.0, 10.0)),
+                 r(AFFINE, _values(rng, 3))]
+        numbers = [r(e, (1.5,)) for e in NUMBER_EXPRS]
+    probes = [
+        probe("Value(2.0) has .data = 2.0 and .grad = 0", test=_attributes_test(session, "Value(2.0)")),
+        probe("a + b, a * b, a * b + c: .data and every leaf's .grad", basic),
+        probe("plain numbers on either side: a + 2, 2 + a, a * 3, 3 * a", numbers),
+    ]
+    if not acts:
+        probes.append(probe("tanh or relu", test=_no_activation_test))
+    for name in acts:
+        hint = L.HINT_TANH if name == "tanh" else L.HINT_RELU
+        values = [(0.5, -1.0, 0.8), (1.5, 2.0, -1.0)] if not hidden else [_values(rng, 3) for _ in range(2)]
+        runs = [r(ACT, v, hint, name) for v in values] + [r(ACT_SCALED, _values(rng, 3), hint, name)]
+        probes.append(probe(f"{name}: forward and gradient", runs))
+        if name == "relu":
+            zero = float(np.round(rng.uniform(0.5, 2.0), 3))
+            runs = [r(RELU_SUM, (zero, -zero, 2.0), L.HINT_RELU, "relu"),
+                    r(RELU_ZERO, (0.0, 0.0, -1.5), L.HINT_RELU, "relu"),
+                    r(RELU_SUM, (-zero, 0.25, 3.0), L.HINT_RELU, "relu")]
+            probes.append(probe("relu at exactly 0 has gradient 0 (as in torch)", runs))
+    twice = [r(e, _values(rng, len(e.leaves)), L.HINT_TWICE) for e in TWICE]
+    probes.append(probe("a node used twice: a * a, a + a, a * b + a (gradients add up)", twice))
+    order = [r(SHARED, _values(rng, 2), L.HINT_ORDER), r(CHAIN, _values(rng, 5), L.HINT_ORDER),
+             r(SHARED_ACT, _values(rng, 3), L.HINT_ORDER)]
+    probes.append(probe("shared inner nodes and a chain: backward in topological order", order))
+    nets = [r(_neuron_expr(k), _values(rng, 2 * k + 1)) for k in (1, 2, 3)]
+    nets += [r(TWO_LAYER, _values(rng, 8)) for _ in range(2)]
+    for name in acts[1:]:
+        nets += [r(_neuron_expr(2), _values(rng, 5), a=name), r(TWO_LAYER, _values(rng, 8), a=name)]
+    probes.append(probe("random neurons with 1, 2, 3 inputs and a two-layer net", nets))
+    pile = [r(PILE_UP, _values(rng, 3), L.HINT_PILE_UP, passes=True)]
+    probes.append(probe("gradients pile up over two backward passes unless zeroed", pile))
+    return probes, session
+
+
+def Value(
+    cls: Any,
+    *,
+    seed: int | None = None,
+    hidden: bool = False,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+) -> None:
+    """Check a scalar autograd class ``Value(data)`` with ``.data``, ``.grad``, ``+``, ``*`` (numbers on
+    either side too), ``.tanh()`` and/or ``.relu()`` (whichever you write; both are tested if both are
+    written) and ``.backward()``.
+
+    The check builds expressions with your class, calls ``backward()`` on the output, and compares the
+    output's ``.data`` and every leaf's ``.grad`` with ``torch.autograd`` on the same expression in
+    float64: single operations, relu at exactly 0 (gradient 0), nodes used twice (gradients must add up),
+    shared inner nodes (backward in topological order), small networks, and three forward and backward
+    passes from the same leaves (the second without zeroing must give twice the gradient, the third,
+    after setting every leaf's ``.grad = 0``, the gradient again).
+    """
+    if not isinstance(cls, type):
+        what = f"a {type(cls).__name__}"
+        raise CheckFailed(L.VALUE_NOT_A_CLASS.format(what=what))
+    probes, _ = value_probes(cls, seed=seed, hidden=hidden, time_limit=time_limit)
+    run_probes(VALUE_NAME, VALUE_SIGNATURE, cls, probes, hidden=hidden)
+
+
+Value.__name__ = Value.__qualname__ = VALUE_NAME
+
+# --- linear_forward ------------------------------------------------------------------
+
+
+def _layer(rng: np.random.Generator, n: int, d: int, m: int, dtype: Any = np.float64):
+    X = rng.normal(size=(n, d)).astype(dtype)
+    W = rng.normal(size=(d, m)).astype(dtype)
+    b = rng.normal(size=m).astype(dtype)
+    return X, W, b
+
+
+def _forward_fixed() -> list[Case]:
+    X = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.0], [-2.0, 1.0]])
+    W = np.array([[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]])
+    b = np.array([0.1, -0.2, 0.3])
+    return [
+        Case("one example, 2 inputs -> 3 outputs", (X[:1], W, b)),
+        Case("a batch of 4 examples, 2 inputs -> 3 outputs", (X, W, b)),
+        Case("one output column, W of shape (2, 1)", (X, W[:, :1], b[:1])),
+        Case("a zero bias", (X, W, np.zeros(3))),
+        Case("plain Python lists", (X.tolist(), W.tolist(), b.tolist())),
+        Case("float32 arrays", (X.astype(np.float32), W.astype(np.float32), b.astype(np.float32))),
+    ]
+
+
+def _forward_random(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for n, d, m, dtype in [(5, 3, 2, np.float64), (8, 4, 6, np.float32), (1, 10, 1, np.float64),
+                           (16, 7, 3, np.float64)]:
+        cases.append(Case(f"random {np.dtype(dtype).name}, X ({n}, {d}), W ({d}, {m})", _layer(rng, n, d, m, dtype)))
+    return cases
+
+
+LINEAR_FORWARD = Exercise(
+    name="linear_forward",
+    arg_names=("X", "W", "b"),
+    reference=reference.linear_forward,
+    fixed_cases=_forward_fixed,
+    random_cases=_forward_random,
+    mistakes=mistakes.FORWARD_BANK,
+    output=ARRAY,
+    seed=502,
+)
+
+linear_forward = make_check(LINEAR_FORWARD, "Check ``fn(X, W, b)``: X (n, d) @ W (d, m) + b (m,), shape (n, m).")
+
+# --- linear_backward -----------------------------------------------------------------
+
+
+def _backward_fixed() -> list[Case]:
+    X = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.0], [-2.0, 1.0]])
+    W = np.array([[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]])
+    dout = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.5, -0.5, 0.25]])
+    return [
+        Case("one example, 2 inputs -> 3 outputs, dout = [[1, 2, 3]]", (np.array([[1.0, 2.0, 3.0]]), X[:1], W)),
+        Case("a batch of 4, 2 inputs -> 3 outputs", (dout, X, W)),
+        Case("one output column", (dout[:, :1], X, W[:, :1])),
+        Case("square W (2, 2), 3 examples", (np.array([[1.0, -1.0], [2.0, 0.5], [0.0, 3.0]]), X[:3],
+                                            np.array([[1.0, 2.0], [3.0, 4.0]]))),
+        Case("plain Python lists", (dout.tolist(), X.tolist(), W.tolist())),
+        Case("float32 arrays", (dout.astype(np.float32), X.astype(np.float32), W.astype(np.float32))),
+    ]
+
+
+def _backward_random(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for n, d, m, dtype in [(5, 3, 2, np.float64), (8, 4, 6, np.float32), (1, 10, 1, np.float64),
+                           (16, 7, 3, np.float64), (6, 4, 4, np.float64)]:
+        X, W, _ = _layer(rng, n, d, m, dtype)
+        dout = rng.normal(size=(n, m)).astype(dtype) / n
+        cases.append(Case(f"random {np.dtype(dtype).name}, dout ({n}, {m}), X ({n}, {d}), W ({d}, {m})",
+                          (dout, X, W)))
+    return cases
+
+
+LINEAR_BACKWARD = Exercise(
+    name="linear_backward",
+    arg_names=("dout", "X", "W"),
+    reference=reference.linear_backward,
+    fixed_cases=_backward_fixed,
+    random_cases=_backward_random,
+    mistakes=mistakes.BACKWARD_BANK,
+    output=Several(names=("dX", "dW", "db"), parts=(ARRAY, ARRAY, ARRAY)),
+    seed=503,
+)
+
+linear_backward = make_check(
+    LINEAR_BACKWARD,
+    "Check ``fn(dout, X, W)``: returns (dX, dW, db) = (dout @ W.T, X.T @ dout, dout.sum(axis=0)).",
+)
+
+# --- relu_backward -------------------------------------------------------------------
+
+
+def _relu_fixed() -> list[Case]:
+    z = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
+    dout = np.array([1.0, -1.0, 3.0, -2.0, 0.5])
+    return [
+        Case("z = [-2, -0.5, 0, 0.5, 2], dout = [1, -1, 3, -2, 0.5] (z == 0 gives 0)", (dout, z)),
+        Case("every z exactly 0", (np.array([1.0, -2.0, 3.0]), np.zeros(3))),
+        Case("a 2-D batch", (np.array([[1.0, 2.0], [-3.0, 4.0]]), np.array([[0.3, -0.1], [2.0, 0.0]]))),
+        Case("plain Python lists", ([0.5, -0.5, 1.5], [1.0, 0.0, -1.0])),
+        Case("float32 arrays", (np.array([2.0, -1.0, 0.25], np.float32), np.array([1.5, 0.0, 3.0], np.float32))),
+    ]
+
+
+def _relu_random(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for shape, dtype in [((7,), np.float64), ((4, 3), np.float32), ((2, 3, 4), np.float64), ((20, 5), np.float64)]:
+        z = rng.normal(size=shape)
+        z[rng.random(size=shape) < 0.2] = 0.0
+        dout = rng.normal(size=shape)
+        cases.append(Case(f"random {np.dtype(dtype).name}, shape {shape}, some z exactly 0",
+                          (dout.astype(dtype), z.astype(dtype))))
+    return cases
+
+
+RELU_BACKWARD = Exercise(
+    name="relu_backward",
+    arg_names=("dout", "z"),
+    reference=reference.relu_backward,
+    fixed_cases=_relu_fixed,
+    random_cases=_relu_random,
+    mistakes=mistakes.RELU_BANK,
+    output=ARRAY,
+    seed=504,
+)
+
+relu_backward = make_check(
+    RELU_BACKWARD, "Check ``fn(dout, z)``: dout where the pre-activation z > 0, else 0 (0 at z == 0)."
+)
+
+# --- numerical_gradient --------------------------------------------------------------
+
+
+def sum_of_squares(x):
+    return np.sum(x**2)
+
+
+def cubic(x):
+    return np.sum(x**3) / 3 + x.flat[0] * x.flat[-1]
+
+
+def sin_mix(x):
+    return np.sum(np.sin(x) * np.arange(1, x.size + 1).reshape(x.shape))
+
+
+TANH_A = np.array([[0.5, -1.0, 0.2], [1.5, 0.3, -0.7]])
+
+
+def tanh_layer(x):
+    return np.sum(np.tanh(x @ TANH_A))
+
+
+def logsumexp(x):
+    return np.log(np.sum(np.exp(x)))
+
+
+FUNCTIONS = {"sum(x**2)": sum_of_squares, "sum(x**3)/3 + x[0]*x[-1]": cubic, "sum(sin(x) * [1, 2, ...])": sin_mix,
+             "log(sum(exp(x)))": logsumexp}
+
+
+def _numgrad_fixed() -> list[Case]:
+    return [
+        Case("sum(x**2) at x = [1, -2, 3], default eps", (sum_of_squares, np.array([1.0, -2.0, 3.0]))),
+        Case("sum(x**3)/3 + x[0]*x[-1] at x = [0.5, 1, -1.5], eps = 0.1",
+             (cubic, np.array([0.5, 1.0, -1.5]), 0.1)),
+        Case("sum(sin(x) * [1, 2, 3, 4]), eps = 1e-2", (sin_mix, np.array([0.0, 1.0, 2.0, -1.0]), 1e-2)),
+        Case("a single entry, x = [0.5], eps = 1e-3", (cubic, np.array([0.5]), 1e-3)),
+        Case("a 2-D x of shape (3, 2): sum(tanh(x @ A)), eps = 1e-4",
+             (tanh_layer, np.array([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]]), 1e-4)),
+        Case("log(sum(exp(x))), eps = 0.5", (logsumexp, np.array([1.0, 2.0, 3.0]), 0.5)),
+    ]
+
+
+def _numgrad_random(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for (name, fn), shape, eps in zip(FUNCTIONS.items(), [(5,), (3, 3), (2, 4), (7,)], [1e-6, 0.1, 1e-3, 0.05],
+                                      strict=True):
+        x = rng.normal(size=shape)
+        cases.append(Case(f"random x of shape {shape}, {name}, eps = {eps:g}", (fn, x, eps)))
+    return cases
+
+
+NUMERICAL_GRADIENT = Exercise(
+    name="numerical_gradient",
+    arg_names=("f", "x", "eps"),
+    reference=reference.numerical_gradient,
+    fixed_cases=_numgrad_fixed,
+    random_cases=_numgrad_random,
+    mistakes=mistakes.NUMGRAD_BANK,
+    output=ARRAY,
+    seed=505,
+)
+
+numerical_gradient = make_check(
+    NUMERICAL_GRADIENT,
+    "Check ``fn(f, x, eps=1e-6)``: centred differences (f(x + eps e_i) - f(x - eps e_i)) / (2 eps) for every "
+    "entry i, an array shaped like x, with x left unchanged.",
+)
