@@ -1,0 +1,481 @@
+"""Checks for lesson 08: ``train_one_epoch`` and ``evaluate``, by their behaviour.
+
+Each probe builds a small seeded model, a ``DataLoader`` without shuffling, a loss function and
+(for training) an optimizer, hands them to the learner's function, and watches what happens:
+the value returned, the parameters afterwards, and (through a recording layer at the end of the
+model) the mode and gradient switch under which every forward pass ran. The same set-up is built
+afresh for the reference epoch and for each known mistake, so results can be compared exactly.
+
+torch is imported inside functions only: ``from lesson_utils import check`` does not import it.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from .. import messages as M
+from ..harness import DEFAULT_TIME_LIMIT, Mistake, Probe, Problem, call_learner, run_probes
+from ..outputs import format_number, is_torch_tensor
+from . import messages as L
+from . import mistakes, reference
+
+TRAIN_NAME = "train_one_epoch"
+TRAIN_SIGNATURE = "train_one_epoch(model, loader, loss_fn, optimizer)"
+TRAIN_SEED = 801
+EVAL_NAME = "evaluate"
+EVAL_SIGNATURE = "evaluate(model, loader, loss_fn)"
+EVAL_SEED = 802
+TOLERANCE = {"float64": (1e-6, 1e-9), "float32": (1e-4, 1e-6)}
+"""(rtol, atol) for comparing parameters and losses, by the dtype of the set-up."""
+
+
+# --- set-ups: a seeded model, loader, loss function and optimizer ------------------
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Everything needed to build one training or evaluation problem, afresh and identically."""
+
+    label: str
+    seed: int
+    task: str = "regression"  # or "classification"
+    hidden_units: int = 0  # 0: one nn.Linear; otherwise Linear -> Tanh -> Linear
+    n: int = 10
+    d_in: int = 3
+    classes: int = 3
+    batch_size: int = 4
+    optimizer: str = "sgd"  # "sgd", "momentum" or "adamw"
+    lr: float = 0.1
+    dtype: str = "float64"
+    start_training: bool = True
+    """The mode the model is in when the learner gets it."""
+
+    @property
+    def batches(self) -> int:
+        return -(-self.n // self.batch_size)
+
+
+@functools.cache
+def _recorder_class() -> type:
+    import torch
+    from torch import nn
+
+    class Recorder(nn.Module):
+        """A layer that passes its input through and notes, for every forward pass,
+        whether the model was in training mode and whether gradients were on."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.log: list[tuple[bool, bool]] = []
+
+        def forward(self, x):
+            self.log.append((self.training, torch.is_grad_enabled()))
+            return x
+
+    return Recorder
+
+
+@dataclass
+class Built:
+    model: Any
+    loader: Any
+    loss_fn: Any
+    optimizer: Any
+    recorder: Any
+
+    def params(self) -> list[np.ndarray]:
+        return [p.detach().cpu().numpy().astype(np.float64).copy() for p in self.model.parameters()]
+
+    def grads(self) -> list[np.ndarray | None]:
+        return [None if p.grad is None else p.grad.detach().cpu().numpy().copy() for p in self.model.parameters()]
+
+
+def build(setup: Setup) -> Built:
+    """The model, loader, loss function and optimizer described by ``setup``.
+
+    Weights and data come from a NumPy generator seeded with ``setup.seed``; the global torch
+    random state is left as it was (the loader draws its worker seed from its own generator).
+    """
+    import torch
+    from torch import nn
+    from torch.utils.data import DataLoader, TensorDataset
+
+    rng = np.random.default_rng(setup.seed)
+    dtype = getattr(torch, setup.dtype)
+    X = rng.normal(size=(setup.n, setup.d_in))
+    classification = setup.task == "classification"
+    d_out = setup.classes if classification else 1
+    rule = rng.normal(size=(setup.d_in, d_out))
+    if classification:
+        y = torch.from_numpy(np.argmax(X @ rule + 0.5 * rng.normal(size=(setup.n, d_out)), axis=1))
+        loss_fn = nn.CrossEntropyLoss()
+    else:
+        y = torch.from_numpy(X @ rule + 0.5 + 0.3 * rng.normal(size=(setup.n, 1))).to(dtype)
+        loss_fn = nn.MSELoss()
+    sizes = [setup.d_in, setup.hidden_units, d_out] if setup.hidden_units else [setup.d_in, d_out]
+    with torch.random.fork_rng(devices=[]):
+        layers: list[Any] = []
+        for i, (a, b) in enumerate(itertools.pairwise(sizes)):
+            if i:
+                layers.append(nn.Tanh())
+            layers.append(nn.Linear(a, b))
+        recorder = _recorder_class()()
+        model = nn.Sequential(*layers, recorder).to(dtype)
+    with torch.no_grad():
+        for p in model.parameters():
+            fan_in = p.shape[-1] if p.dim() > 1 else len(p)
+            p.copy_(torch.from_numpy(rng.normal(scale=fan_in**-0.5, size=tuple(p.shape))))
+    model.train(setup.start_training)
+    loader = DataLoader(TensorDataset(torch.from_numpy(X).to(dtype), y), batch_size=setup.batch_size,
+                        shuffle=False, generator=torch.Generator().manual_seed(setup.seed))
+    params = model.parameters()
+    if setup.optimizer == "adamw":
+        optimizer = torch.optim.AdamW(params, lr=setup.lr, weight_decay=0.01)
+    elif setup.optimizer == "momentum":
+        optimizer = torch.optim.SGD(params, lr=setup.lr, momentum=0.9)
+    else:
+        optimizer = torch.optim.SGD(params, lr=setup.lr)
+    return Built(model=model, loader=loader, loss_fn=loss_fn, optimizer=optimizer, recorder=recorder)
+
+
+def _random_setups(rng: np.random.Generator, prefix: str = "random") -> list[Setup]:
+    """Seeded problems of several shapes: a linear model and an MLP, regression and classification,
+    SGD, SGD with momentum and AdamW, always with a short last batch."""
+    setups = []
+    plans = [("regression", 0, "sgd", "float64"), ("classification", 8, "adamw", "float64"),
+             ("regression", 5, "momentum", "float32"), ("classification", 0, "sgd", "float64")]
+    for task, hidden_units, optimizer, dtype in plans:
+        batch_size = int(rng.integers(2, 9))
+        n = batch_size * int(rng.integers(2, 6)) + int(rng.integers(1, batch_size))
+        d_in = int(rng.integers(1, 6))
+        classes = int(rng.integers(2, 5))
+        lr = float(rng.choice([0.3, 0.1, 0.03])) if optimizer != "adamw" else float(rng.choice([0.05, 0.01]))
+        model = f"MLP with {hidden_units} hidden units" if hidden_units else "linear model"
+        what = f"{classes} classes" if task == "classification" else "regression"
+        label = (f"{prefix} {dtype} {model}, {what}, {d_in} features, {n} rows in batches of {batch_size}, "
+                 f"{optimizer} lr {lr:g}")
+        setups.append(Setup(label=label, seed=int(rng.integers(2**31)), task=task, hidden_units=hidden_units, n=n,
+                            d_in=d_in, classes=classes, batch_size=batch_size, optimizer=optimizer, lr=lr,
+                            dtype=dtype))
+    return setups
+
+
+# --- reading and comparing results ----------------------------------------------------
+
+
+def read_loss(value: Any, name: str, label: str, tensor_mistake: Mistake | None) -> float:
+    """The learner's mean loss as a float, or a :class:`Problem` saying what is wrong with it.
+
+    A tensor is named as ``tensor_mistake`` (losses added up as tensors) when it still requires
+    grad, or for evaluate always; a plain tensor from train_one_epoch gets the general sentence.
+    """
+    if value is None:
+        raise Problem(M.RETURNED_NONE.format(name=name, label=label))
+    if is_torch_tensor(value):
+        if tensor_mistake is not None and (name == EVAL_NAME or bool(getattr(value, "requires_grad", False))):
+            raise Problem(M.KNOWN_MISTAKE.format(name=name, explanation=tensor_mistake.explanation),
+                          mistake=tensor_mistake.id)
+        raise Problem(L.RETURNED_TENSOR.format(name=name, label=label))
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    raise Problem(M.RETURNED_WRONG_TYPE.format(name=name, label=label, type=type(value).__name__, what=L.MEAN_LOSS))
+
+
+def _close(a: Any, b: Any, setup: Setup) -> bool:
+    rtol, atol = TOLERANCE[setup.dtype]
+    return bool(np.allclose(np.asarray(a, np.float64), np.asarray(b, np.float64), rtol=rtol, atol=atol))
+
+
+@dataclass(frozen=True)
+class Epoch:
+    """What one call did: the mean loss it returned and the parameters afterwards."""
+
+    loss: float
+    params: list[np.ndarray]
+
+    def same_as(self, other: Epoch, setup: Setup) -> bool:
+        return self.same_loss(other, setup) and self.same_params(other, setup)
+
+    def same_loss(self, other: Epoch, setup: Setup) -> bool:
+        return _close(self.loss, other.loss, setup)
+
+    def same_params(self, other: Epoch, setup: Setup) -> bool:
+        return len(self.params) == len(other.params) and all(
+            a.shape == b.shape and _close(a, b, setup) for a, b in zip(self.params, other.params, strict=True))
+
+    def largest_difference(self, other: Epoch) -> float:
+        return max(float(np.max(np.abs(a - b))) for a, b in zip(self.params, other.params, strict=True))
+
+
+def _quiet_epoch(fn: Callable[..., Any], setup: Setup, with_optimizer: bool) -> Epoch:
+    """The reference's or a bank entry's epoch on a fresh build of ``setup``."""
+    built = build(setup)
+    args = (built.model, built.loader, built.loss_fn) + ((built.optimizer,) if with_optimizer else ())
+    value = fn(*args)
+    loss = float(value.item()) if is_torch_tensor(value) else float(value)
+    return Epoch(loss=loss, params=built.params())
+
+
+def _learner_call(name: str, fn: Any, built: Built, label: str, time_limit: float | None,
+                  with_optimizer: bool) -> Any:
+    """Call the learner's function on the very objects of ``built`` (so the check can look at them after)."""
+    args = (built.model, built.loader, built.loss_fn) + ((built.optimizer,) if with_optimizer else ())
+    return call_learner(name, lambda: fn(*args), (), label, (), time_limit)
+
+
+def _known(bank: tuple[Mistake, ...], got: Epoch, setup: Setup, with_optimizer: bool) -> Mistake | None:
+    """The first bank entry whose epoch on ``setup`` equals the learner's."""
+    for mistake in bank:
+        try:
+            if _quiet_epoch(mistake.fn, setup, with_optimizer).same_as(got, setup):
+                return mistake
+        except Exception:  # a bank entry that cannot run on a set-up does not match
+            continue
+    return None
+
+
+def _case_label(setup: Setup, hidden: bool, index: str) -> str:
+    return M.HIDDEN_LABEL.format(index=index) if hidden else setup.label
+
+
+def _index(probe: int, j: int, count: int) -> str:
+    return str(probe) if count == 1 else f"{probe}.{j}"
+
+
+# --- train_one_epoch -----------------------------------------------------------------
+
+_NO_ITEM = next(m for m in mistakes.TRAIN_BEHAVIOUR_BANK if m.id == "no_item")
+_NO_TRAIN_MODE = next(m for m in mistakes.TRAIN_BEHAVIOUR_BANK if m.id == "no_train_mode")
+
+
+def _train_returns_float(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
+    def test(fn: Any) -> None:
+        lab = _case_label(setup, hidden, str(index))
+        built = build(setup)
+        read_loss(_learner_call(TRAIN_NAME, fn, built, lab, time_limit, True), TRAIN_NAME, lab, _NO_ITEM)
+
+    return Probe(label, test)
+
+
+def _train_mode_probe(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
+    def test(fn: Any) -> None:
+        lab = _case_label(setup, hidden, str(index))
+        built = build(setup)
+        _learner_call(TRAIN_NAME, fn, built, lab, time_limit, True)
+        if not built.recorder.log:
+            raise Problem(L.NO_FORWARD.format(name=TRAIN_NAME, label=lab, batches=setup.batches))
+        if not all(training for training, _ in built.recorder.log):
+            raise Problem(M.KNOWN_MISTAKE.format(name=TRAIN_NAME, explanation=_NO_TRAIN_MODE.explanation),
+                          mistake=_NO_TRAIN_MODE.id)
+
+    return Probe(label, test)
+
+
+def _train_values_probe(label: str, setups: list[Setup], hidden: bool, time_limit: float | None,
+                        index: int) -> Probe:
+    def test(fn: Any) -> None:
+        for j, setup in enumerate(setups, 1):
+            lab = _case_label(setup, hidden, _index(index, j, len(setups)))
+            built = build(setup)
+            value = _learner_call(TRAIN_NAME, fn, built, lab, time_limit, True)
+            got = Epoch(loss=read_loss(value, TRAIN_NAME, lab, _NO_ITEM), params=built.params())
+            expected = _quiet_epoch(reference.train_one_epoch, setup, True)
+            if got.same_as(expected, setup):
+                continue
+            mistake = _known(mistakes.TRAIN_BANK, got, setup, True)
+            if mistake is not None:
+                raise Problem(M.KNOWN_MISTAKE.format(name=TRAIN_NAME, explanation=mistake.explanation),
+                              mistake=mistake.id)
+            params_ok = got.same_params(expected, setup)
+            if hidden:
+                what = "mean loss differs" if params_ok else "parameters differ"
+                raise Problem(L.TRAIN_WRONG_HIDDEN.format(what=what, label=lab))
+            if not params_ok:
+                raise Problem(L.TRAIN_WRONG_PARAMS.format(label=lab,
+                                                          diff=f"{got.largest_difference(expected):.3g}"))
+            raise Problem(L.TRAIN_WRONG_LOSS.format(label=lab, got=format_number(np.asarray(got.loss)),
+                                                    expected=format_number(np.asarray(expected.loss))))
+
+    return Probe(label, test)
+
+
+LINEAR_SGD = Setup("a linear model, MSE, SGD lr 0.1, 10 rows in batches of 4 (4 + 4 + 2)", seed=8101)
+MLP_ADAMW = Setup("an MLP (8 tanh units), cross-entropy over 3 classes, AdamW lr 0.05, 23 rows in batches of 8",
+                  seed=8102, task="classification", hidden_units=8, n=23, d_in=2, batch_size=8, optimizer="adamw",
+                  lr=0.05)
+FLOAT32_MOMENTUM = Setup("a float32 linear model, MSE, SGD with momentum 0.9, 17 rows in batches of 5", seed=8103,
+                         n=17, d_in=4, batch_size=5, optimizer="momentum", lr=0.05, dtype="float32")
+LEFT_IN_EVAL = replace(LINEAR_SGD, label="a model left in evaluation mode (as evaluate leaves it)", seed=8104,
+                       start_training=False)
+
+
+def train_probes(*, seed: int | None = None, hidden: bool = False,
+                 time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Probe]:
+    """The behaviour probes for ``train_one_epoch``."""
+    rng = np.random.default_rng((TRAIN_SEED + 1 if hidden else TRAIN_SEED) if seed is None else seed)
+    randoms = _random_setups(rng)
+    if hidden:
+        first, second = randoms[0], replace(randoms[1], start_training=False)
+        return [
+            _train_returns_float("returns a Python float", first, hidden, time_limit, 1),
+            _train_mode_probe("calls model.train()", second, hidden, time_limit, 2),
+            _train_values_probe("parameters and mean loss match", randoms, hidden, time_limit, 3),
+        ]
+    return [
+        _train_returns_float("returns the mean loss as a Python float, not a tensor", LINEAR_SGD, hidden, time_limit,
+                             1),
+        _train_mode_probe("calls model.train(): a model left in evaluation mode trains in training mode",
+                          LEFT_IN_EVAL, hidden, time_limit, 2),
+        _train_values_probe("one epoch of a linear model with SGD: same parameters and mean loss as a correct epoch",
+                            [LINEAR_SGD], hidden, time_limit, 3),
+        _train_values_probe("an MLP classifier with AdamW, and float32 with momentum: same parameters and loss",
+                            [MLP_ADAMW, FLOAT32_MOMENTUM], hidden, time_limit, 4),
+        _train_values_probe("random models, optimizers and batch sizes: same parameters and loss", randoms, hidden,
+                            time_limit, 5),
+    ]
+
+
+def train_one_epoch(
+    fn: Any,
+    *,
+    seed: int | None = None,
+    hidden: bool = False,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+) -> None:
+    """Check ``fn(model, loader, loss_fn, optimizer)``: one epoch of zero_grad, forward, loss, backward,
+    step per batch, in training mode, returning the mean loss over the examples as a Python float.
+    Compared with a correct epoch on the same seeded model, loader and optimizer."""
+    run_probes(TRAIN_NAME, TRAIN_SIGNATURE, fn, train_probes(seed=seed, hidden=hidden, time_limit=time_limit),
+               hidden=hidden)
+
+
+train_one_epoch.__name__ = train_one_epoch.__qualname__ = TRAIN_NAME
+
+# --- evaluate ------------------------------------------------------------------------
+
+_EVAL_NO_ITEM = next(m for m in mistakes.EVAL_BEHAVIOUR_BANK if m.id == "no_item")
+_GRAD_ENABLED = next(m for m in mistakes.EVAL_BEHAVIOUR_BANK if m.id == "grad_enabled")
+_NO_EVAL_MODE = next(m for m in mistakes.EVAL_BEHAVIOUR_BANK if m.id == "no_eval_mode")
+
+
+def _eval_call(fn: Any, setup: Setup, lab: str, time_limit: float | None) -> tuple[Built, float]:
+    built = build(setup)
+    value = _learner_call(EVAL_NAME, fn, built, lab, time_limit, False)
+    loss = read_loss(value, EVAL_NAME, lab, _EVAL_NO_ITEM)
+    if not built.recorder.log:
+        raise Problem(L.NO_FORWARD.format(name=EVAL_NAME, label=lab, batches=setup.batches))
+    return built, loss
+
+
+def _eval_returns_float(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
+    def test(fn: Any) -> None:
+        _eval_call(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
+
+    return Probe(label, test)
+
+
+def _eval_mode_probe(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
+    def test(fn: Any) -> None:
+        built, _ = _eval_call(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
+        if any(training for training, _ in built.recorder.log):
+            raise Problem(M.KNOWN_MISTAKE.format(name=EVAL_NAME, explanation=_NO_EVAL_MODE.explanation),
+                          mistake=_NO_EVAL_MODE.id)
+
+    return Probe(label, test)
+
+
+def _no_grad_probe(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
+    def test(fn: Any) -> None:
+        built, _ = _eval_call(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
+        if any(grad_on for _, grad_on in built.recorder.log):
+            raise Problem(M.KNOWN_MISTAKE.format(name=EVAL_NAME, explanation=_GRAD_ENABLED.explanation),
+                          mistake=_GRAD_ENABLED.id)
+
+    return Probe(label, test)
+
+
+def _untouched_probe(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
+    def test(fn: Any) -> None:
+        lab = _case_label(setup, hidden, str(index))
+        before = build(setup)
+        built, _ = _eval_call(fn, setup, lab, time_limit)
+        same_params = Epoch(0.0, built.params()).same_params(Epoch(0.0, before.params()), setup)
+        if not same_params or any(g is not None and np.any(g != 0) for g in built.grads()):
+            raise Problem(L.EVAL_CHANGED_PARAMS.format(label=lab))
+
+    return Probe(label, test)
+
+
+def _eval_values_probe(label: str, setups: list[Setup], hidden: bool, time_limit: float | None,
+                       index: int) -> Probe:
+    def test(fn: Any) -> None:
+        for j, setup in enumerate(setups, 1):
+            lab = _case_label(setup, hidden, _index(index, j, len(setups)))
+            built, loss = _eval_call(fn, setup, lab, time_limit)
+            got = Epoch(loss=loss, params=built.params())
+            expected = _quiet_epoch(reference.evaluate, setup, False)
+            if got.same_loss(expected, setup):
+                continue
+            mistake = _known(mistakes.EVAL_BANK, got, setup, False)
+            if mistake is not None:
+                raise Problem(M.KNOWN_MISTAKE.format(name=EVAL_NAME, explanation=mistake.explanation),
+                              mistake=mistake.id)
+            if hidden:
+                raise Problem(L.EVAL_WRONG_HIDDEN.format(label=lab))
+            raise Problem(L.EVAL_WRONG_LOSS.format(label=lab, got=format_number(np.asarray(got.loss)),
+                                                   expected=format_number(np.asarray(expected.loss))))
+
+    return Probe(label, test)
+
+
+def eval_probes(*, seed: int | None = None, hidden: bool = False,
+                time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Probe]:
+    """The behaviour probes for ``evaluate``."""
+    rng = np.random.default_rng((EVAL_SEED + 1 if hidden else EVAL_SEED) if seed is None else seed)
+    randoms = _random_setups(rng)
+    in_training = replace(LINEAR_SGD, label="a model in training mode (as train_one_epoch leaves it)", seed=8201)
+    mlp = replace(MLP_ADAMW, seed=8202)
+    if hidden:
+        return [
+            _eval_returns_float("returns a Python float", randoms[0], hidden, time_limit, 1),
+            _eval_mode_probe("calls model.eval()", randoms[1], hidden, time_limit, 2),
+            _no_grad_probe("runs without gradients", randoms[2], hidden, time_limit, 3),
+            _untouched_probe("leaves the parameters alone", randoms[3], hidden, time_limit, 4),
+            _eval_values_probe("mean loss matches", randoms, hidden, time_limit, 5),
+        ]
+    return [
+        _eval_returns_float("returns the mean loss as a Python float, not a tensor", LINEAR_SGD, hidden, time_limit,
+                            1),
+        _eval_mode_probe("calls model.eval(): a model in training mode is measured in evaluation mode", in_training,
+                         hidden, time_limit, 2),
+        _no_grad_probe("runs every forward pass without gradients (torch.no_grad())", in_training, hidden,
+                       time_limit, 3),
+        _untouched_probe("leaves the parameters and their .grad untouched", mlp, hidden, time_limit, 4),
+        _eval_values_probe("the mean loss of a linear model and an MLP classifier, batches of uneven size",
+                           [LINEAR_SGD, mlp], hidden, time_limit, 5),
+        _eval_values_probe("random models and batch sizes, float64 and float32: the same mean loss", randoms,
+                           hidden, time_limit, 6),
+    ]
+
+
+def evaluate(
+    fn: Any,
+    *,
+    seed: int | None = None,
+    hidden: bool = False,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+) -> None:
+    """Check ``fn(model, loader, loss_fn)``: the mean loss over the loader as a Python float, computed in
+    evaluation mode under torch.no_grad(), leaving the parameters alone."""
+    run_probes(EVAL_NAME, EVAL_SIGNATURE, fn, eval_probes(seed=seed, hidden=hidden, time_limit=time_limit),
+               hidden=hidden)
+
+
+evaluate.__name__ = evaluate.__qualname__ = EVAL_NAME
