@@ -153,6 +153,12 @@ def _same_inputs(before: Any, after: Any) -> bool:
             and before.dtype == after.dtype
             and np.array_equal(before, after, equal_nan=True)
         )
+    if isinstance(before, dict):
+        return (
+            isinstance(after, dict)
+            and list(before) == list(after)
+            and all(_same_inputs(before[k], after[k]) for k in before)
+        )
     if isinstance(before, list | tuple):
         return (
             type(before) is type(after)

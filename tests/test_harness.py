@@ -138,3 +138,23 @@ def test_probes_pass_and_fail_with_the_mistake(capsys):
     with pytest.raises(CheckFailed) as info:
         run_probes("f", "f()", lambda: -1.0, probes)
     assert (info.value.message, info.value.mistake) == ("it is not positive", "negative")
+
+
+def test_dicts_of_arrays_are_compared_key_by_key():
+    """Does a dict-of-arrays input pass when left alone and get the mutation sentence when changed in place?"""
+    step = Exercise(
+        name="step",
+        arg_names=("params",),
+        reference=lambda params: {"w": params["w"] - 1.0},
+        fixed_cases=lambda: [Case("w of shape (2,)", ({"w": np.array([1.0, 2.0])},))],
+        random_cases=lambda rng: [],
+        output=Several(names=("w",), parts=(ARRAY,), keyed=True),
+    )
+    run(step, lambda params: {"w": params["w"] - 1.0})
+
+    def in_place(params):
+        params["w"] -= 1.0
+        return params
+
+    error = fails(step, in_place)
+    assert error.message == M.MUTATED.format(name="step", arg="params", label="w of shape (2,)")
