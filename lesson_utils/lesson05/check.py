@@ -147,7 +147,9 @@ def _raw_value_run(V: Any, run: GradRun) -> tuple[list[Any], list[tuple[str, Any
     if not run.passes:
         leaves = [V(v) for v in run.values]
         root = run.expr.build(f, *leaves)
-        data = getattr(root, "data", None)
+        if not isinstance(root, V):
+            return [root], []
+        data = root.data
         root.backward()
         return [root], list(zip(names, [data] + [leaf.grad for leaf in leaves], strict=True))
     leaves = [V(v) for v in run.values]
@@ -157,8 +159,10 @@ def _raw_value_run(V: Any, run: GradRun) -> tuple[list[Any], list[tuple[str, Any
             for leaf in leaves:
                 leaf.grad = 0.0
         root = run.expr.build(f, *leaves)
-        root.backward()
         roots.append(root)
+        if not isinstance(root, V):
+            return roots, []
+        root.backward()
         raw.extend(leaf.grad for leaf in leaves)
     return roots, list(zip(names, raw, strict=True))
 

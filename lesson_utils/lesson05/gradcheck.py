@@ -60,8 +60,8 @@ def relative_error(analytic, numerical) -> float:
 
 
 def _simple_ratio(ratio: float) -> str | None:
-    """'2', '0.5', '1/3', '-1' ... if ``ratio`` is a small fraction (denominator up to 1000), else None."""
-    fraction = Fraction(ratio).limit_denominator(1000)
+    """'2', '0.5', '1/3', '-1' ... if ``ratio`` is a small fraction (denominator up to 100), else None."""
+    fraction = Fraction(ratio).limit_denominator(100)
     if fraction == 0 or abs(float(fraction) - ratio) > 1e-6 * abs(ratio) or abs(fraction.numerator) > 1000:
         return None
     if fraction.denominator == 1:

@@ -1,0 +1,735 @@
+"""Tests of the lesson 05 checks: do they pass every correct method, fail
+every wrong one, and say the right sentence?"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from lesson_utils import check
+from lesson_utils import messages as M
+from lesson_utils.lesson05 import check as lesson05
+from lesson_utils.lesson05 import gradcheck, mistakes, reference
+from lesson_utils.lesson05 import messages as L
+
+VALUE_EXERCISES = {
+    "linear_forward": (lesson05.LINEAR_FORWARD, check.linear_forward),
+    "linear_backward": (lesson05.LINEAR_BACKWARD, check.linear_backward),
+    "relu_backward": (lesson05.RELU_BACKWARD, check.relu_backward),
+    "numerical_gradient": (lesson05.NUMERICAL_GRADIENT, check.numerical_gradient),
+}
+CHECKS = {"Value": check.Value, **{name: fn for name, (_, fn) in VALUE_EXERCISES.items()}}
+REFERENCES = {"Value": reference.Value, **{name: getattr(reference, name) for name in VALUE_EXERCISES}}
+
+
+def failure(check_fn, fn, **kwargs) -> check.CheckFailed:
+    with pytest.raises(check.CheckFailed) as info:
+        check_fn(fn, **kwargs)
+    return info.value
+
+
+def first_label(name: str) -> str:
+    return VALUE_EXERCISES[name][0].battery()[0].label
+
+
+# --- the seeds' numbers and the lesson's facts ----------------------------------------------
+
+
+def test_value_reproduces_the_worked_gradient():
+    """Does backprop through Value give the hand-derived dL/dw = -18.67, dL/db = -8 at w = b = 0 on
+    (1,2), (2,4), (3,6)?"""
+    w, b = reference.Value(0.0), reference.Value(0.0)
+    loss = reference.Value(0.0)
+    for x, y in [(1, 2), (2, 4), (3, 6)]:
+        error = w * x + b - y
+        loss = loss + error * error * (1 / 3)
+    loss.backward()
+    assert (round(w.grad, 2), round(b.grad, 10), round(loss.data, 4)) == (-18.67, -8.0, round(56 / 3, 4))
+
+
+def test_value_gradients_pile_up_like_torch():
+    """Do two forward and backward passes without zeroing give twice the gradient, and zeroing reset it?"""
+    a = reference.Value(1.5)
+    (a * a).backward()
+    (a * a).backward()
+    assert a.grad == 6.0
+    a.grad = 0.0
+    (a * a).backward()
+    assert a.grad == 3.0
+
+
+def test_two_layer_backprop_agrees_with_torch_and_numerical_gradients():
+    """Do the reference layers, chained into a two-layer network, give torch's gradients and pass the
+    gradient check on every parameter?"""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(6, 4)), rng.integers(0, 3, size=6)
+    params = {"W1": rng.normal(size=(4, 5)), "b1": rng.normal(size=5), "W2": rng.normal(size=(5, 3)),
+              "b2": rng.normal(size=3)}
+    loss, grads = reference.two_layer_grads(params, X, y)
+    t = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
+    logits = torch.relu(torch.tensor(X) @ t["W1"] + t["b1"]) @ t["W2"] + t["b2"]
+    t_loss = torch.nn.functional.cross_entropy(logits, torch.tensor(y))
+    t_loss.backward()
+    assert loss == pytest.approx(t_loss.item(), rel=1e-12)
+    for k in params:
+        np.testing.assert_allclose(grads[k], t[k].grad.numpy(), rtol=1e-10, atol=1e-12)
+    errors = gradcheck.gradient_check(lambda p: reference.two_layer_loss(p, X, y), params, grads, verbose=False)
+    assert sorted(errors) == sorted(params) and max(errors.values()) < 1e-7
+
+
+# --- gradient_check --------------------------------------------------------------------------
+
+
+def _net():
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(5, 3)), rng.integers(0, 2, size=5)
+    params = {"W1": rng.normal(size=(3, 4)), "b1": rng.normal(size=4), "W2": rng.normal(size=(4, 2)),
+              "b2": rng.normal(size=2)}
+    _, grads = reference.two_layer_grads(params, X, y)
+    return (lambda p: reference.two_layer_loss(p, X, y)), params, grads
+
+
+@pytest.mark.parametrize(("change", "note"), [
+    (lambda g: 2 * g, gradcheck.NOTE_RATIO.format(ratio="2")),
+    (lambda g: 0.5 * g, gradcheck.NOTE_RATIO.format(ratio="0.5")),
+    (lambda g: g / 5, gradcheck.NOTE_RATIO.format(ratio="0.2")),
+    (lambda g: -g, gradcheck.NOTE_SIGN),
+    (lambda g: 0 * g, gradcheck.NOTE_ZERO),
+    (lambda g: g.T, gradcheck.NOTE_TRANSPOSED.format(got=(2, 4), expected=(4, 2))),
+    (lambda g: g[:, 0], gradcheck.NOTE_SHAPE.format(got=(4,), expected=(4, 2), name="W2")),
+])
+def test_gradient_check_names_simple_slips(change, note, capsys):
+    """Is a dW2 that is k times, minus, zero, transposed or misshapen reported on dW2's line alone, by name?"""
+    f, params, grads = _net()
+    errors = gradcheck.gradient_check(f, params, {**grads, "W2": change(grads["W2"])})
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4
+    assert lines[2].startswith("dW2") and lines[2].endswith(f"{gradcheck.MISMATCH}: dW2 {note}")
+    assert [line.endswith(gradcheck.OK) for line in lines] == [True, True, False, True]
+    assert errors["W2"] > 1e-3 and max(errors["W1"], errors["b1"], errors["b2"]) < 1e-7
+
+
+def test_gradient_check_transposed_square_and_missing(capsys):
+    """Is a square gradient's transpose recognised, and a missing gradient reported as inf?"""
+    rng = np.random.default_rng(2)
+    A, x = rng.normal(size=(3, 3)), rng.normal(size=3)
+    params = {"W": rng.normal(size=(3, 3)), "v": rng.normal(size=3)}
+
+    def f(p):
+        return float(x @ p["W"] @ A @ x + p["v"] @ x)
+
+    grads = {"W": np.outer(x, A @ x)}
+    errors = gradcheck.gradient_check(f, params, {"W": grads["W"].T})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith(gradcheck.NOTE_TRANSPOSED_SQUARE)
+    assert lines[1] == f"dv  {gradcheck.MISMATCH}: dv {gradcheck.NOTE_MISSING}"
+    assert errors["v"] == float("inf")
+
+
+def test_gradient_check_leaves_params_alone_and_an_unknown_slip_unnamed(capsys):
+    """Are the caller's arrays unchanged, and is a gradient off by noise reported without a guess?"""
+    f, params, grads = _net()
+    before = {k: v.copy() for k, v in params.items()}
+    noisy = {**grads, "b1": grads["b1"] + np.array([0.3, 0.0, -0.1, 0.2])}
+    gradcheck.gradient_check(f, params, noisy)
+    line = capsys.readouterr().out.splitlines()[1]
+    assert line.startswith("db1") and line.endswith(gradcheck.MISMATCH)
+    assert all(np.array_equal(before[k], params[k]) for k in params)
+
+
+def test_simple_ratios():
+    """Are small fractions written plainly and other ratios left to the number?"""
+    assert [gradcheck._simple_ratio(r) for r in (2.0, 0.25, 1 / 3, -1.0, 1 / 64)] == ["2", "0.25", "1/3", "-1",
+                                                                                      "1/64"]
+    assert gradcheck._simple_ratio(math.pi) is None
+
+
+# --- correct implementations ------------------------------------------------------------------
+
+
+class MicrogradStyle:
+    """A from-scratch class: _prev as a set, an explicit stack for the topological sort, tanh from exp."""
+
+    def __init__(self, data, children=()):
+        self.data = data
+        self.grad = 0
+        self._prev = set(children)
+        self._backward = lambda: None
+
+    def __add__(self, other):
+        other = other if isinstance(other, MicrogradStyle) else MicrogradStyle(other)
+        out = MicrogradStyle(self.data + other.data, (self, other))
+
+        def _backward():
+            self.grad += out.grad
+            other.grad += out.grad
+
+        out._backward = _backward
+        return out
+
+    __radd__ = __add__
+
+    def __mul__(self, other):
+        other = other if isinstance(other, MicrogradStyle) else MicrogradStyle(other)
+        out = MicrogradStyle(self.data * other.data, (self, other))
+
+        def _backward():
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+
+        out._backward = _backward
+        return out
+
+    __rmul__ = __mul__
+
+    def tanh(self):
+        e = math.exp(2 * self.data)
+        t = (e - 1) / (e + 1)
+        out = MicrogradStyle(t, (self,))
+
+        def _backward():
+            self.grad += (1 - t**2) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def backward(self):
+        order, seen, stack = [], set(), [(self, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                order.append(node)
+            elif node not in seen:
+                seen.add(node)
+                stack.append((node, True))
+                stack.extend((child, False) for child in node._prev)
+        self.grad = 1
+        for node in reversed(order):
+            node._backward()
+
+
+class ReluOnly(reference.Value):
+    tanh = None
+
+
+class Float32Data(reference.Value):
+    """Keeps data as NumPy float64 scalars and grads as NumPy numbers."""
+
+    def __init__(self, data, _children=(), _op=""):
+        super().__init__(data, _children, _op)
+        self.data = np.float64(data)
+        self.grad = np.float64(0.0)
+
+
+def forward_einsum(X, W, b):
+    return np.einsum("nd,dm->nm", np.asarray(X, float), np.asarray(W, float)) + np.asarray(b, float)
+
+
+def forward_loops(X, W, b):
+    X, W, b = (np.asarray(a, dtype=float) for a in (X, W, b))
+    out = np.zeros((X.shape[0], W.shape[1]))
+    for i in range(X.shape[0]):
+        for j in range(W.shape[1]):
+            out[i, j] = sum(X[i, k] * W[k, j] for k in range(X.shape[1])) + b[j]
+    return out.tolist()
+
+
+def forward_float32(X, W, b):
+    return np.asarray(X, np.float32) @ np.asarray(W, np.float32) + np.asarray(b, np.float32)
+
+
+def backward_einsum(dout, X, W):
+    dout, X, W = (np.asarray(a, dtype=float) for a in (dout, X, W))
+    return np.einsum("nm,dm->nd", dout, W), np.einsum("nd,nm->dm", X, dout), np.einsum("nm->m", dout)
+
+
+def backward_list(dout, X, W):
+    dout, X, W = (np.asarray(a, dtype=float) for a in (dout, X, W))
+    return [np.dot(dout, W.T), np.dot(X.T, dout), np.sum(dout, axis=0, keepdims=False)]
+
+
+def relu_where(dout, z):
+    return np.where(np.asarray(z) > 0, dout, 0.0)
+
+
+def relu_from_output(dout, z):
+    out = np.maximum(np.asarray(z, dtype=float), 0)
+    return np.asarray(dout, dtype=float) * (out > 0)
+
+
+def relu_float32(dout, z):
+    return np.asarray(dout, np.float32) * (np.asarray(z, np.float32) > 0).astype(np.float32)
+
+
+def numgrad_copies(f, x, eps=1e-6):
+    grad = np.zeros_like(x, dtype=float)
+    for i in range(x.size):
+        plus, minus = x.copy(), x.copy()
+        plus.flat[i] += eps
+        minus.flat[i] -= eps
+        grad.flat[i] = (f(plus) - f(minus)) / (2 * eps)
+    return grad
+
+
+def numgrad_in_place_restored(f, x, eps=1e-6):
+    grad = np.zeros(x.shape)
+    it = np.nditer(x, flags=["multi_index"])
+    while not it.finished:
+        i = it.multi_index
+        old = x[i]
+        x[i] = old + eps
+        fp = f(x)
+        x[i] = old - eps
+        fm = f(x)
+        x[i] = old
+        grad[i] = (fp - fm) / (2 * eps)
+        it.iternext()
+    return grad
+
+
+def numgrad_basis(f, x, eps=1e-6):
+    flat = x.ravel()
+    rows = []
+    for e in np.eye(flat.size):
+        rows.append((f((flat + eps * e).reshape(x.shape)) - f((flat - eps * e).reshape(x.shape))) / (2 * eps))
+    return np.array(rows).reshape(x.shape)
+
+
+CORRECT = [
+    ("Value", reference.Value), ("Value", MicrogradStyle), ("Value", ReluOnly), ("Value", Float32Data),
+    ("linear_forward", reference.linear_forward), ("linear_forward", forward_einsum),
+    ("linear_forward", forward_loops), ("linear_forward", forward_float32),
+    ("linear_backward", reference.linear_backward), ("linear_backward", backward_einsum),
+    ("linear_backward", backward_list),
+    ("relu_backward", reference.relu_backward), ("relu_backward", relu_where),
+    ("relu_backward", relu_from_output), ("relu_backward", relu_float32),
+    ("numerical_gradient", reference.numerical_gradient), ("numerical_gradient", numgrad_copies),
+    ("numerical_gradient", numgrad_in_place_restored), ("numerical_gradient", numgrad_basis),
+]
+
+
+@pytest.mark.parametrize(("name", "fn"), CORRECT, ids=[f"{n}-{f.__name__}" for n, f in CORRECT])
+def test_correct_implementations_pass(name, fn, capsys):
+    """Does any correct method pass, visibly and in hidden mode, and is the learner told hidden checks run later?"""
+    assert CHECKS[name](fn) is None
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == M.SUMMARY_PASS.format(n=len(lines) - 2)
+    assert not [line for line in lines if line.startswith("  ❌")]
+    assert CHECKS[name](fn, hidden=True, seed=99) is None
+
+
+def test_value_check_tests_whichever_activation_exists(capsys):
+    """Does a class with both tanh and relu get both tested, and one with only tanh or only relu just that one?"""
+    check.Value(reference.Value)
+    both = capsys.readouterr().out
+    check.Value(MicrogradStyle)
+    tanh_only = capsys.readouterr().out
+    check.Value(ReluOnly)
+    relu_only = capsys.readouterr().out
+    assert "tanh: forward" in both and "relu at exactly 0" in both
+    assert "tanh: forward" in tanh_only and "relu" not in tanh_only
+    assert "relu at exactly 0" in relu_only and "tanh" not in relu_only
+
+
+def test_value_check_prints_a_line_per_probe(capsys):
+    """Does the Value check print its header, one ✅ per probe and the summary?"""
+    check.Value(reference.Value)
+    lines = capsys.readouterr().out.splitlines()
+    probes, _ = lesson05.value_probes(reference.Value)
+    assert lines[0] == M.PROBES_HEADER.format(signature="Value(data)", n=len(probes))
+    assert lines[1:-1] == [M.CASE_PASS.format(label=p.label) for p in probes]
+    assert any("used twice" in p.label for p in probes) and any("pile up" in p.label for p in probes)
+
+
+@pytest.mark.parametrize("name", VALUE_EXERCISES)
+def test_value_checks_print_a_line_per_case(name, capsys):
+    """Does a value check print its header, one ✅ per case and the summary?"""
+    ex, check_fn = VALUE_EXERCISES[name]
+    check_fn(ex.reference)
+    lines = capsys.readouterr().out.splitlines()
+    n = len(ex.battery())
+    assert lines[0] == M.HEADER.format(signature=ex.signature, n=n, rtol=ex.rtol, atol=ex.atol)
+    assert lines[1:-1] == [M.CASE_PASS.format(label=c.label) for c in ex.battery()]
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_hidden_mode_shows_no_inputs(name, capsys):
+    """In a grading cell, does the reference pass with only 'hidden case k' lines?"""
+    CHECKS[name](REFERENCES[name], hidden=True, seed=5)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Hidden checks:")
+    assert lines[1:-1] == [M.CASE_PASS.format(label=M.HIDDEN_LABEL.format(index=i)) for i in range(1, len(lines) - 1)]
+    assert lines[-1] == M.SUMMARY_PASS_HIDDEN.format(n=len(lines) - 2)
+
+
+def test_extra_cases_are_checked_too():
+    """Are explicit extra cases run for the array exercises?"""
+    check.linear_forward(reference.linear_forward, hidden=True, cases=[(np.ones((2, 2)), np.eye(2), np.zeros(2))])
+    check.numerical_gradient(reference.numerical_gradient, hidden=True,
+                             cases=[(lambda x: float(np.prod(x)), np.array([1.0, 2.0, 3.0]), 1e-3)])
+    def wrong_on_two(dout, z):
+        return np.zeros(2) if np.size(z) == 2 else reference.relu_backward(dout, z)
+
+    check.relu_backward(wrong_on_two, hidden=True)
+    error = failure(check.relu_backward, wrong_on_two, hidden=True, cases=[(np.ones(2), np.array([-0.5, 1.0]))])
+    assert error.message == M.WRONG_VALUE_HIDDEN.format(name="relu_backward", what=M.ANSWER,
+                                                        label=M.HIDDEN_LABEL.format(index=5))
+
+
+# --- the stubs ----------------------------------------------------------------------------------
+
+
+class Stub:
+    """The learner's class before any method is written: __init__ given, the rest raising."""
+
+    def __init__(self, data, _children=(), _op=""):
+        self.data = data
+        self.grad = 0.0
+        self._backward = lambda: None
+        self._prev = set(_children)
+
+    def __add__(self, other):
+        raise NotImplementedError()
+
+    def __mul__(self, other):
+        raise NotImplementedError()
+
+    def tanh(self):
+        raise NotImplementedError()
+
+    def relu(self):
+        raise NotImplementedError()
+
+    def backward(self):
+        raise NotImplementedError()
+
+
+def stub(*args):
+    raise NotImplementedError()
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_stub_is_told_to_write_the_function(name):
+    """Does the untouched stub get the 'not written yet' sentence?"""
+    error = failure(CHECKS[name], Stub if name == "Value" else stub)
+    assert error.message == M.NOT_IMPLEMENTED.format(name=name)
+    assert error.mistake is None
+    assert isinstance(error, AssertionError)
+
+
+def test_value_without_any_activation():
+    """Is a class with + and * written but neither tanh nor relu told to write one of them?"""
+
+    class NoActivation(reference.Value):
+        def tanh(self):
+            raise NotImplementedError()
+
+        def relu(self):
+            raise NotImplementedError()
+
+    error = failure(check.Value, NoActivation)
+    assert error.message == L.VALUE_NO_ACTIVATION and error.case == "tanh or relu"
+
+
+# --- the banks of known mistakes ------------------------------------------------------------------
+
+
+def test_banks_hold_the_mistakes_the_lesson_teaches():
+    """Do the banks know = for +=, a missing local factor, a transposed dW, ReLU at 0, and a wrong order?"""
+    assert {"assign_not_accumulate", "mul_missing_factor", "relu_wrong_side", "topo_not_reversed",
+            "no_topological_order"} <= {m.id for m in mistakes.VALUE_BANK}
+    assert "dW_transposed" in {m.id for m in mistakes.BACKWARD_BANK}
+    assert "relu_grad_at_zero" in {m.id for m in mistakes.RELU_BANK}
+    assert {"forward_difference", "no_factor_2"} <= {m.id for m in mistakes.NUMGRAD_BANK}
+
+
+@pytest.mark.parametrize("mistake", mistakes.VALUE_BANK, ids=[m.id for m in mistakes.VALUE_BANK])
+def test_every_value_mistake_is_named(mistake):
+    """Is a Value class that makes a bank mistake told exactly that mistake, visibly and at grading?"""
+    for hidden in (False, True):
+        error = failure(check.Value, mistake.fn, hidden=hidden)
+        assert error.mistake == mistake.id
+        assert error.message == M.KNOWN_MISTAKE.format(name="Value", explanation=mistake.explanation)
+
+
+def test_value_bank_entries_are_told_apart():
+    """Does every Value bank class differ from the reference and from every other entry on the probes' runs?"""
+    probes, session = lesson05.value_probes(reference.Value)
+    for probe in probes:
+        probe.test(reference.Value)
+    runs = [run for run, _ in session.history]
+    assert len(runs) > 20
+
+    def results(cls):
+        with np.errstate(all="ignore"):
+            return [lesson05._quiet_run(cls, run) for run in runs]
+
+    def same(a, b):
+        return all(x.shape == y.shape and np.allclose(x, y) for x, y in zip(a, b, strict=True))
+
+    expected = [lesson05.expected(run) for run in runs]
+    assert same(results(reference.Value), expected)
+    got = {m.id: results(m.fn) for m in mistakes.VALUE_BANK}
+    assert [i for i, r in got.items() if same(r, expected)] == []
+    ids = list(got)
+    assert [(a, b) for a in ids for b in ids if a < b and same(got[a], got[b])] == []
+
+
+def test_assign_not_accumulate_is_caught_on_a_node_used_twice():
+    """Is `=` for `+=` caught by the probe of a node used twice, showing a * a's gradient halved?"""
+    error = failure(check.Value, mistakes.AssignNotAccumulate)
+    assert error.case == "a node used twice: a * a, a + a, a * b + a (gradients add up)"
+    a = mistakes.AssignNotAccumulate(3.0)
+    (a * a).backward()
+    assert a.grad == 3.0
+
+
+def test_wrong_order_is_caught_on_shared_nodes():
+    """Is backward without a topological sort caught where a node feeds two others?"""
+    error = failure(check.Value, mistakes.Recursive)
+    assert error.case == "shared inner nodes and a chain: backward in topological order"
+
+
+VALUE_BANK = [(name, m) for name, (ex, _) in VALUE_EXERCISES.items() for m in ex.mistakes]
+
+
+@pytest.mark.parametrize(("name", "mistake"), VALUE_BANK, ids=[f"{n}-{m.id}" for n, m in VALUE_BANK])
+def test_every_known_mistake_is_named(name, mistake):
+    """Is a learner who makes a bank mistake told exactly that mistake, visibly and at grading?"""
+    _, check_fn = VALUE_EXERCISES[name]
+    for hidden in (False, True):
+        error = failure(check_fn, mistake.fn, hidden=hidden)
+        assert error.mistake == mistake.id
+        assert error.message == M.KNOWN_MISTAKE.format(name=name, explanation=mistake.explanation)
+
+
+@pytest.mark.parametrize("name", VALUE_EXERCISES)
+def test_value_bank_entries_differ(name):
+    """Does every bank entry differ from the reference and from every other entry on some case?"""
+    ex, _ = VALUE_EXERCISES[name]
+    battery = ex.battery()
+
+    def outputs(fn):
+        return [ex.output.convert(fn(*c.args), name, c.label) for c in battery]
+
+    def same(a, b):
+        return all(x.shape == y.shape and np.allclose(x, y) for pa, pb in zip(a, b, strict=True)
+                   for x, y in zip(pa, pb, strict=True))
+
+    results = {m.id: outputs(m.fn) for m in ex.mistakes}
+    expected = outputs(ex.reference)
+    assert [i for i, r in results.items() if same(r, expected)] == []
+    ids = list(results)
+    assert [(a, b) for a in ids for b in ids if a < b and same(results[a], results[b])] == []
+
+
+# --- bad output from the learner ---------------------------------------------------------------------
+
+
+def test_value_given_an_instance_or_function():
+    """Is check.Value given an object instead of the class told to pass the class itself?"""
+    error = failure(check.Value, reference.Value(1.0))
+    assert error.message == L.VALUE_NOT_A_CLASS.format(what="a Value")
+    error = failure(check.Value, lambda data: reference.Value(data))
+    assert error.message == L.VALUE_NOT_A_CLASS.format(what="a function")
+
+
+def test_value_missing_grad_attribute():
+    """Is a class without .grad told to start it at 0 in __init__?"""
+
+    class NoGrad(reference.Value):
+        def __init__(self, data, _children=(), _op=""):
+            super().__init__(data, _children, _op)
+            del self.grad
+
+    error = failure(check.Value, NoGrad)
+    assert error.message == L.VALUE_NO_ATTRIBUTE.format(attr="grad", label="Value(2.0)")
+
+
+def test_value_grad_starting_at_one():
+    """Is a class whose .grad starts at 1 told its start value?"""
+
+    class GradOne(reference.Value):
+        def __init__(self, data, _children=(), _op=""):
+            super().__init__(data, _children, _op)
+            self.grad = 1.0
+
+    error = failure(check.Value, GradOne)
+    assert error.message == L.VALUE_WRONG_START.format(attr="grad", got=1.0, expected=0.0, label="Value(2.0)")
+
+
+def test_value_operation_returning_a_float():
+    """Is an operation that returns a plain float, not a Value, told so?"""
+
+    class PlainAdd(reference.Value):
+        def __add__(self, other):
+            return self.data + (other.data if isinstance(other, reference.Value) else other)
+
+        def backward(self):
+            pass
+
+    error = failure(check.Value, PlainAdd)
+    assert error.message == L.VALUE_NOT_A_VALUE.format(expr="a + b", type="float",
+                                                       label="a + b, a * b, a * b + c: .data and every leaf's .grad")
+
+
+def test_value_grad_of_wrong_type():
+    """Is a .grad that is not a number told so, naming which .grad?"""
+
+    class ListGrad(reference.Value):
+        def __init__(self, data, _children=(), _op=""):
+            super().__init__(data, _children, _op)
+
+        def backward(self):
+            super().backward()
+            for node in mistakes._topological(self):
+                if not node._prev:
+                    node.grad = [node.grad]
+
+    label = "a + b, a * b, a * b + c: .data and every leaf's .grad"
+    assert failure(check.Value, ListGrad).message == L.VALUE_NOT_A_NUMBER.format(what="a.grad", type="list",
+                                                                                  label=label)
+
+
+def test_value_unknown_wrong_gradient_visible_and_hidden():
+    """Does a wrong gradient that matches no mistake show the expression and both numbers, and hidden, neither?"""
+
+    class TanhOff(reference.Value):
+        tanh = None
+
+        def relu(self):
+            out = type(self)(max(self.data, 0.0), (self,), "relu")
+
+            def _backward():
+                self.grad += (0.5 if self.data > 0 else 0.0) * out.grad
+
+            out._backward = _backward
+            return out
+
+    error = failure(check.Value, TanhOff)
+    assert error.mistake is None
+    run = lesson05.GradRun(lesson05.ACT, (0.5, -1.0, 0.8), "relu", L.HINT_RELU)
+    assert error.message == L.VALUE_WRONG.format(what="a.grad", got="-0.5", expr=run.describe(),
+                                                 label="relu: forward and gradient", expected="-1", hint=L.HINT_RELU)
+    assert error.message.startswith("a.grad is -0.5 for relu(a * b + c) with a = 0.5, b = -1, c = 0.8")
+    hidden = failure(check.Value, TanhOff, hidden=True)
+    assert hidden.message == L.VALUE_WRONG_HIDDEN.format(what="a.grad", label=M.HIDDEN_LABEL.format(index=4))
+
+
+def test_value_wrong_forward_value():
+    """Is a wrong .data reported as the output's .data with the forward hint?"""
+
+    class AddsOne(reference.Value):
+        def __add__(self, other):
+            out = super().__add__(other)
+            out.data += 1.0
+            return out
+
+    error = failure(check.Value, AddsOne)
+    assert error.message.startswith("the output's .data is 0 for a + b with a = 2, b = -3")
+    assert error.message.endswith(L.HINT_DATA)
+
+
+def test_value_raising_and_never_returning():
+    """Does an exception inside backward, or a backward that never ends, get a plain sentence?"""
+
+    class Raises(reference.Value):
+        def backward(self):
+            raise KeyError("node")
+
+    class Loops(reference.Value):
+        def backward(self):
+            while True:
+                pass
+
+    label = "a + b, a * b, a * b + c: .data and every leaf's .grad"
+    assert failure(check.Value, Raises).message == M.RAISED.format(name="Value", error="KeyError", label=label,
+                                                                   detail="'node'")
+    assert failure(check.Value, Loops, time_limit=0.2).message == M.TIMED_OUT.format(name="Value", seconds=0.2,
+                                                                                     label=label)
+
+
+def test_backward_returning_none():
+    """Does a linear_backward without `return` get the None sentence?"""
+    error = failure(check.linear_backward, lambda dout, X, W: None)
+    assert error.message == M.RETURNED_NONE.format(name="linear_backward", label=first_label("linear_backward"))
+
+
+def test_backward_returning_two_values():
+    """Does a linear_backward returning (dW, db) get the 'three values' sentence?"""
+    error = failure(check.linear_backward, lambda dout, X, W: reference.linear_backward(dout, X, W)[1:])
+    assert error.message == M.RETURNED_WRONG_COUNT.format(name="linear_backward",
+                                                          label=first_label("linear_backward"), got="2 values", n=3,
+                                                          names="dX, dW, db")
+
+
+def test_forward_wrong_shape_and_type():
+    """Does a forward pass of the wrong shape, or a string, get its sentence?"""
+    error = failure(check.linear_forward, lambda X, W, b: reference.linear_forward(X, W, b).T)
+    assert error.message == M.WRONG_SHAPE.format(name="linear_forward", part="", got_shape=(3, 1),
+                                                 label=first_label("linear_forward"), expected_shape=(1, 3),
+                                                 hint=M.SHAPE_HINT_ARRAY)
+    error = failure(check.linear_forward, lambda X, W, b: "out")
+    assert error.message == M.RETURNED_WRONG_TYPE.format(name="linear_forward", label=first_label("linear_forward"),
+                                                         type="str", what="an array of numbers")
+
+
+def test_relu_backward_nan_and_mutation():
+    """Does a NaN gradient get the not-finite sentence, and a relu_backward writing into dout the mutation one?"""
+    error = failure(check.relu_backward, lambda dout, z: np.full(np.shape(dout), np.nan))
+    assert error.message.startswith("relu_backward returned [nan nan nan nan nan] on the case")
+
+    def in_place(dout, z):
+        dout[np.asarray(z) <= 0] = 0
+        return dout
+
+    error = failure(check.relu_backward, in_place)
+    assert error.message == M.MUTATED.format(name="relu_backward", arg="dout", label=first_label("relu_backward"))
+
+
+def test_numerical_gradient_leaving_x_changed():
+    """Does a numerical_gradient that leaves x nudged get the mutation sentence about x?"""
+
+    def leaves_x_changed(f, x, eps=1e-6):
+        grad = np.zeros_like(x)
+        for i in range(x.size):
+            x.flat[i] += eps
+            fp = f(x)
+            x.flat[i] -= 2 * eps
+            fm = f(x)
+            grad.flat[i] = (fp - fm) / (2 * eps)
+        return grad
+
+    error = failure(check.numerical_gradient, leaves_x_changed)
+    assert error.message == M.MUTATED.format(name="numerical_gradient", arg="x",
+                                             label=first_label("numerical_gradient"))
+
+
+def never_returns(*args):
+    while True:
+        pass
+
+
+@pytest.mark.parametrize("name", VALUE_EXERCISES)
+def test_never_returning(name):
+    """Is a function that never returns stopped after its time limit with a plain sentence?"""
+    error = failure(CHECKS[name], never_returns, time_limit=0.2)
+    assert error.message == M.TIMED_OUT.format(name=name, seconds=0.2, label=first_label(name))
+
+
+def test_importing_the_checks_is_light():
+    """Do lesson 05's check and gradcheck modules leave torch and matplotlib unimported until a Value check runs?"""
+    code = (
+        "import sys\n"
+        "from lesson_utils import check\n"
+        "check.Value, check.linear_backward\n"
+        "import lesson_utils.lesson05.gradcheck\n"
+        "print(sorted(m for m in ('torch', 'matplotlib', 'ipywidgets') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
