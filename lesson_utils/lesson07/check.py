@@ -1,0 +1,570 @@
+"""Checks for lesson 07: ``train_val_split`` and ``EarlyStopping``, both by behaviour.
+
+A split is correct whatever permutation it draws, so the check does not compare
+values with the reference: it finds every returned row among the input rows and
+checks sizes, alignment, disjointness, shuffling and the use of ``rng``.
+EarlyStopping is driven through scripted validation-loss sequences while its
+params change in place after every step, like a real training loop's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import messages as M
+from ..harness import DEFAULT_TIME_LIMIT, Mistake, Probe, Problem, call_learner, run_probes
+from ..outputs import format_number, is_torch_tensor
+from . import messages as L
+from . import mistakes, reference
+
+# --- train_val_split --------------------------------------------------------------
+
+SPLIT_NAME = "train_val_split"
+SPLIT_ARGS = ("X", "y", "val_fraction", "rng")
+SPLIT_SIGNATURE = f"{SPLIT_NAME}({', '.join(SPLIT_ARGS)})"
+SPLIT_PARTS = ("X_train", "X_val", "y_train", "y_val")
+SPLIT_SEED = 701
+SHUFFLE_MIN_ROWS = 10
+"""Below this many rows a random split may come out in order by chance, so shuffling is not judged."""
+
+
+@dataclass(frozen=True)
+class SplitCase:
+    """X and y (every row unique, no X value equal to a y value), the fraction and the rng's seed."""
+
+    label: str
+    X: Any
+    y: Any
+    val_fraction: float
+    seed: int
+
+    @property
+    def n(self) -> int:
+        return len(self.X)
+
+    @property
+    def n_val(self) -> int:
+        return reference.n_validation(self.n, self.val_fraction)
+
+
+def _mistake_problem(name: str, bank: Sequence[Mistake], mistake_id: str) -> Problem:
+    mistake = next(m for m in bank if m.id == mistake_id)
+    return Problem(M.KNOWN_MISTAKE.format(name=name, explanation=mistake.explanation), mistake=mistake.id)
+
+
+def _split_mistake(mistake_id: str) -> Problem:
+    return _mistake_problem(SPLIT_NAME, mistakes.SPLIT_BANK, mistake_id)
+
+
+def _read_split(value: Any, label: str) -> list[np.ndarray]:
+    """The four returned parts as arrays, or a Problem saying what is wrong with them."""
+    if value is None:
+        raise Problem(M.RETURNED_NONE.format(name=SPLIT_NAME, label=label))
+    names = ", ".join(SPLIT_PARTS)
+    if not isinstance(value, tuple | list) or len(value) != 4:
+        got = f"{len(value)} values" if isinstance(value, tuple | list) else f"one {type(value).__name__}"
+        raise Problem(M.RETURNED_WRONG_COUNT.format(name=SPLIT_NAME, label=label, got=got, n=4, names=names))
+    parts = []
+    for part_name, part in zip(SPLIT_PARTS, value, strict=True):
+        name = f"{SPLIT_NAME} ({part_name})"
+        if part is None:
+            raise Problem(M.RETURNED_NONE.format(name=name, label=label))
+        if is_torch_tensor(part):
+            raise Problem(M.RETURNED_TENSOR.format(name=name, label=label))
+        try:
+            array = np.asarray(part)
+        except ValueError:
+            array = np.asarray(part, dtype=object)
+        if array.dtype == bool or not np.issubdtype(array.dtype, np.number) or array.ndim == 0:
+            raise Problem(M.RETURNED_WRONG_TYPE.format(name=name, label=label, type=type(part).__name__,
+                                                       what="an array with one row per example"))
+        parts.append(array.astype(np.float64))
+    return parts
+
+
+def _rows_of(part: np.ndarray, source: np.ndarray) -> np.ndarray | None:
+    """The index in ``source`` of every row of ``part``, or None if a row is not one of source's rows.
+
+    An empty part may have any shape with no elements (``np.array([])`` is a fine empty part).
+    """
+    if part.size == 0 and len(part) == 0:
+        return np.empty(0, dtype=int)
+    if part.shape[1:] != source.shape[1:]:
+        return None
+    width = int(np.prod(source.shape[1:]))
+    flat_source = source.reshape(len(source), width)
+    index = np.empty(len(part), dtype=int)
+    for i, row in enumerate(part.reshape(len(part), width)):
+        hits = np.flatnonzero(np.all(np.isclose(flat_source, row, rtol=1e-6, atol=0.0), axis=1))
+        if hits.size == 0:
+            return None
+        index[i] = hits[0]
+    return index
+
+
+def _is_partition(a: np.ndarray, b: np.ndarray, n: int) -> bool:
+    return np.array_equal(np.sort(np.concatenate([a, b])), np.arange(n))
+
+
+def _in_order(train: np.ndarray, val: np.ndarray, n: int) -> bool:
+    return np.array_equal(np.concatenate([train, val]), np.arange(n)) or np.array_equal(
+        np.concatenate([val, train]), np.arange(n))
+
+
+def analyse_split(case: SplitCase, parts: Sequence[np.ndarray], label: str) -> tuple[np.ndarray, np.ndarray]:
+    """Where every returned X row came from, as (train rows, val rows); a Problem at the first thing wrong."""
+    X = np.asarray(case.X, dtype=np.float64)
+    y = np.asarray(case.y, dtype=np.float64)
+    sources = (X, X, y, y)
+    source_names = ("X", "X", "y", "y")
+    rows = [_rows_of(p, s) for p, s in zip(parts, sources, strict=True)]
+    if any(r is None for r in rows):
+        if _rows_of(parts[1], y) is not None and _rows_of(parts[2], X) is not None:
+            raise _split_mistake("wrong_order")
+        i = next(i for i, r in enumerate(rows) if r is None)
+        if parts[i].shape[1:] != sources[i].shape[1:]:
+            raise Problem(L.SPLIT_PART_SHAPE.format(part=SPLIT_PARTS[i], got=parts[i].shape, label=label,
+                                                    source=source_names[i], row=sources[i].shape[1:]))
+        raise Problem(L.SPLIT_FOREIGN_ROWS.format(part=SPLIT_PARTS[i], source=source_names[i], label=label))
+    x_train, x_val, y_train, y_val = rows
+    for x_rows, y_rows, x_part, y_part in ((x_train, y_train, "X_train", "y_train"),
+                                           (x_val, y_val, "X_val", "y_val")):
+        if len(x_rows) != len(y_rows):
+            raise Problem(L.SPLIT_LENGTHS_DIFFER.format(x_part=x_part, x_rows=len(x_rows), y_part=y_part,
+                                                        y_rows=len(y_rows), label=label))
+    n, n_val = case.n, case.n_val
+    if np.intersect1d(x_train, x_val).size or (len(x_train) == n and n_val > 0):
+        raise _split_mistake("val_in_train")
+    if len(x_val) != n_val:
+        if len(x_val) == n - n_val:
+            raise _split_mistake("fraction_for_train")
+        if len(x_val) == int(case.val_fraction * n):
+            raise _split_mistake("floor_not_round")
+        raise Problem(L.SPLIT_SIZES.format(got=len(x_val), n=n, val_fraction=case.val_fraction, expected=n_val,
+                                           label=label))
+    if not _is_partition(x_train, x_val, n):
+        everything = np.concatenate([x_train, x_val])
+        missing = n - np.unique(everything).size
+        repeated = int(np.sum(np.bincount(everything, minlength=n) > 1))
+        raise Problem(L.SPLIT_NOT_PARTITION.format(missing=missing, n=n, repeated=repeated, label=label))
+    if not (np.array_equal(x_train, y_train) and np.array_equal(x_val, y_val)):
+        if _is_partition(y_train, y_val, n):
+            raise _split_mistake("separate_permutations")
+        raise Problem(L.SPLIT_MISALIGNED.format(label=label))
+    if n >= SHUFFLE_MIN_ROWS and 0 < n_val < n and _in_order(x_train, x_val, n):
+        raise _split_mistake("no_shuffle")
+    return x_train, x_val
+
+
+def _call_split(fn: Any, case: SplitCase, label: str, time_limit: float | None, seed: int | None = None):
+    rng = np.random.default_rng(case.seed if seed is None else seed)
+    value = call_learner(SPLIT_NAME, fn, (case.X, case.y, case.val_fraction, rng), label, ("X", "y"), time_limit)
+    return analyse_split(case, _read_split(value, label), label)
+
+
+def _labels(labels: Sequence[str], hidden: bool, index: int) -> list[str]:
+    """The cases' labels; in hidden mode 'hidden case 3.2' (probe 3, its second case), never the inputs."""
+    if not hidden:
+        return list(labels)
+    if len(labels) == 1:
+        return [M.HIDDEN_LABEL.format(index=index)]
+    return [M.HIDDEN_LABEL.format(index=f"{index}.{i}") for i in range(1, len(labels) + 1)]
+
+
+def _split_probe(label: str, cases: Sequence[SplitCase], hidden: bool, time_limit: float | None,
+                 index: int) -> Probe:
+    def test(fn: Any) -> None:
+        for case, lab in zip(cases, _labels([c.label for c in cases], hidden, index), strict=True):
+            _call_split(fn, case, lab, time_limit)
+
+    return Probe(label, test)
+
+
+def _rng_probe(label: str, case: SplitCase, other_seeds: Sequence[int], hidden: bool, time_limit: float | None,
+               index: int) -> Probe:
+    """Same seed, same split; other seeds, other splits."""
+
+    def test(fn: Any) -> None:
+        lab = _labels([case.label], hidden, index)[0]
+        first = _call_split(fn, case, lab, time_limit)
+        again = _call_split(fn, case, lab, time_limit)
+        if not all(np.array_equal(a, b) for a, b in zip(first, again, strict=True)):
+            if case.n >= SHUFFLE_MIN_ROWS:
+                raise _split_mistake("ignores_rng")
+            raise Problem(L.SPLIT_NOT_REPRODUCIBLE.format(label=lab))
+        others = [_call_split(fn, case, lab, time_limit, seed=s) for s in other_seeds]
+        if all(all(np.array_equal(a, b) for a, b in zip(first, o, strict=True)) for o in others):
+            raise _split_mistake("ignores_rng")
+
+    return Probe(label, test)
+
+
+def _table(rng: np.random.Generator, n: int, shape_x: tuple, shape_y: tuple, kind: str) -> tuple[Any, Any]:
+    """Unique rows; X values in [-5, 5] (or 0 ... n*d - 1 for integers), y values in [10, 20] (or from 1000)."""
+    if kind == "int":
+        X = rng.permutation(n * int(np.prod(shape_x))).reshape((n, *shape_x))
+        y = (1000 + rng.permutation(n * int(np.prod(shape_y)))).reshape((n, *shape_y))
+        return X, y
+    X = rng.uniform(-5.0, 5.0, size=(n, *shape_x))
+    y = rng.uniform(10.0, 20.0, size=(n, *shape_y))
+    if kind == "float32":
+        return X.astype(np.float32), y.astype(np.float32)
+    if kind == "list":
+        return X.tolist(), y.tolist()
+    return X, y
+
+
+def _fraction(rng: np.random.Generator, n: int) -> float:
+    """A validation fraction in [0.1, 0.5] whose val_fraction * n is not a tie (x.5) for round()."""
+    while True:
+        fraction = round(float(rng.uniform(0.1, 0.5)), 2)
+        if abs((fraction * n) % 1 - 0.5) > 0.05:
+            return fraction
+
+
+def _random_split_cases(rng: np.random.Generator) -> list[SplitCase]:
+    cases = []
+    for n, shape_x, shape_y, kind in [(40, (3,), (), "float64"), (23, (), (), "float64"), (60, (2, 2), (3,), "float32"),
+                                      (17, (4,), (), "int"), (30, (2,), (), "list"), (101, (5,), (2,), "float64")]:
+        X, y = _table(rng, n, shape_x, shape_y, kind)
+        fraction = _fraction(rng, n)
+        x_shape = f"X of shape {(n, *shape_x)}"
+        cases.append(SplitCase(f"random {kind} {x_shape}, y of shape {(n, *shape_y)}, val_fraction {fraction:g}",
+                               X, y, fraction, int(rng.integers(1_000_000))))
+    return cases
+
+
+def _edge_cases(rng: np.random.Generator) -> list[SplitCase]:
+    def case(label, n, fraction, shape_x=(2,)):
+        X, y = _table(rng, n, shape_x, (), "float64")
+        return SplitCase(label, X, y, fraction, int(rng.integers(1_000_000)))
+
+    return [
+        case("10 rows, val_fraction 0.29: round(2.9) = 3 validation rows", 10, 0.29),
+        case("10 rows, val_fraction 0.04: round(0.4) = 0, an empty validation part", 10, 0.04),
+        case("12 rows, val_fraction 0: everything is training", 12, 0.0),
+        case("25 rows, val_fraction 0.96: 24 validation rows, 1 training row", 25, 0.96),
+        case("a single row, val_fraction 0.3: it goes to training", 1, 0.3),
+        case("7 rows of one feature (X is 1-D), val_fraction 0.3: 2 validation rows", 7, 0.3, ()),
+    ]
+
+
+def split_probes(*, seed: int | None = None, cases: Sequence[Sequence[Any]] | None = None, hidden: bool = False,
+                 time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Probe]:
+    """The probes for ``train_val_split``. Extra cases are (X, y, val_fraction, rng_seed) tuples."""
+    rng = np.random.default_rng((SPLIT_SEED + 1 if hidden else SPLIT_SEED) if seed is None else seed)
+    extra = [SplitCase(f"extra case {i}", *args) for i, args in enumerate(cases or (), 1)]
+    X, y = _table(rng, 50, (3,), (), "float64")
+    main = SplitCase("50 rows of 3 features, val_fraction 0.2: 40 training rows, 10 validation rows", X, y, 0.2,
+                     int(rng.integers(1_000_000)))
+    sorted_x = np.sort(rng.uniform(-5.0, 5.0, size=30))
+    ordered = SplitCase("30 rows sorted by x, val_fraction 0.3", sorted_x, 10.0 + sorted_x + 5.0, 0.3,
+                        int(rng.integers(1_000_000)))
+    other_seeds = [int(s) for s in rng.integers(1_000_000, size=3)]
+    random_cases = _random_split_cases(rng) + extra
+    edges = _edge_cases(rng)
+    return [
+        _split_probe(main.label, [main], hidden, time_limit, 1),
+        _split_probe("every row in exactly one part, next to its own y (random shapes, float32, integers, lists)",
+                     random_cases, hidden, time_limit, 2),
+        _split_probe("the rows are shuffled before the cut (30 rows sorted by x)", [ordered], hidden, time_limit, 3),
+        _rng_probe("the shuffle comes from rng: the same seed gives the same split, other seeds other splits",
+                   main, other_seeds, hidden, time_limit, 4),
+        _split_probe("n_val = round(val_fraction * n) at the edges (0 rows, all but one row, a single row, 1-D X)",
+                     edges, hidden, time_limit, 5),
+    ]
+
+
+def train_val_split(
+    fn: Any,
+    *,
+    seed: int | None = None,
+    cases: Sequence[Sequence[Any]] | None = None,
+    hidden: bool = False,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+) -> None:
+    """Check ``fn(X, y, val_fraction, rng)``: returns (X_train, X_val, y_train, y_val), shuffled with rng,
+    round(val_fraction * n) validation rows, X and y aligned, every row in exactly one part.
+
+    Any permutation passes. Extra ``cases`` are (X, y, val_fraction, rng_seed) tuples with unique rows.
+    """
+    probes = split_probes(seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
+    run_probes(SPLIT_NAME, SPLIT_SIGNATURE, fn, probes, hidden=hidden)
+
+
+train_val_split.__name__ = train_val_split.__qualname__ = SPLIT_NAME
+
+# --- EarlyStopping ----------------------------------------------------------------
+
+STOP_NAME = "EarlyStopping"
+STOP_SIGNATURE = "EarlyStopping(patience, min_delta=0.0)"
+STOP_SEED = 702
+AFTER = -2
+"""The 'epoch' of the params as the training loop leaves them after the last step (changed once more)."""
+NONE = -3
+"""The 'epoch' of params that are None."""
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class StopCase:
+    """A scripted run: patience, min_delta (None: use the default), the validation losses, the params' shapes."""
+
+    label: str
+    patience: int
+    min_delta: float | None
+    losses: tuple[float, ...]
+    shapes: tuple[tuple[int, ...], ...] = ((2, 3), (3,))
+
+    @property
+    def args(self) -> tuple:
+        return (self.patience,) if self.min_delta is None else (self.patience, self.min_delta)
+
+
+def params_at(epoch: int, shapes: Sequence[tuple[int, ...]]) -> dict[str, np.ndarray]:
+    """The params of a given epoch: arrays whose values say which epoch they belong to."""
+    names = ["W", "b", "W2", "b2"]
+    return {names[i]: np.full(shape, float(epoch) * (i + 1)) + np.arange(int(np.prod(shape))).reshape(shape) / 64
+            for i, shape in enumerate(shapes)}
+
+
+def _set_params(params: dict[str, np.ndarray], epoch: int, shapes) -> None:
+    """Change every array of ``params`` in place to the values of ``epoch``, as an optimizer step does."""
+    for name, value in params_at(epoch, shapes).items():
+        params[name][...] = value
+
+
+def _epoch_of(value: Any, case: StopCase) -> int | None:
+    """Which epoch's params ``value`` holds (``AFTER`` for the params after the last step), or None."""
+    if value is None:
+        return NONE
+    if not isinstance(value, dict):
+        return None
+    candidates = [*range(len(case.losses)), AFTER]
+    for epoch in candidates:
+        expected = params_at(len(case.losses) + 3 if epoch == AFTER else epoch, case.shapes)
+        try:
+            if sorted(map(str, value)) == sorted(expected) and all(
+                np.shape(value[k]) == e.shape and np.array_equal(np.asarray(value[k], dtype=float), e)
+                for k, e in expected.items()
+            ):
+                return epoch
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+@dataclass(frozen=True)
+class StopTrace:
+    """What a stopper did on one case."""
+
+    stop_at: int | None
+    best_epoch: Any
+    best_loss: float
+    best_params: int | None
+    restored: int | None
+
+    def same_as(self, other: StopTrace) -> bool:
+        return (self.stop_at == other.stop_at and self.best_epoch == other.best_epoch
+                and self.best_params == other.best_params and self.restored == other.restored
+                and bool(np.isclose(self.best_loss, other.best_loss, rtol=1e-6, atol=1e-12, equal_nan=True)))
+
+
+def _attribute(stopper: Any, attr: str, label: str, time_limit: float | None) -> Any:
+    value = call_learner(STOP_NAME, lambda: getattr(stopper, attr, _MISSING), (), label, (), time_limit)
+    if value is _MISSING:
+        raise Problem(L.STOP_MISSING.format(attr=f"`{attr}`", label=label))
+    return value
+
+
+def run_stopper(cls: Any, case: StopCase, label: str, time_limit: float | None = DEFAULT_TIME_LIMIT) -> StopTrace:
+    """Drive ``cls`` through ``case`` like a training loop: change the params in place, call step, stop when told.
+
+    After the loop the params change once more (training code often goes on using them), then the stopper's
+    best_loss, best_epoch, best_params and restore() are read.
+    """
+    stopper = call_learner(STOP_NAME, cls, case.args, label, (), time_limit)
+    if not callable(getattr(stopper, "step", None)):
+        args = ", ".join(map(str, case.args))
+        raise Problem(L.STOP_NOT_A_CLASS.format(args=args, what="None" if stopper is None else
+                                                f"a {type(stopper).__name__}", label=label))
+    params = params_at(0, case.shapes)
+    stop_at = None
+    for epoch, loss in enumerate(case.losses):
+        _set_params(params, epoch, case.shapes)
+        answer = call_learner(STOP_NAME, lambda loss=loss: stopper.step(loss, params), (), label, (), time_limit)
+        if not isinstance(answer, bool | np.bool_):
+            what = "None" if answer is None else f"a {type(answer).__name__}"
+            raise Problem(L.STEP_NOT_BOOL.format(what=what, epoch=epoch, label=label))
+        if answer:
+            stop_at = epoch
+            break
+    _set_params(params, len(case.losses) + 3, case.shapes)
+    best_loss = _attribute(stopper, "best_loss", label, time_limit)
+    best_epoch = _attribute(stopper, "best_epoch", label, time_limit)
+    best_params = _attribute(stopper, "best_params", label, time_limit)
+    restore = _attribute(stopper, "restore", label, time_limit)
+    restored = call_learner(STOP_NAME, restore, (), label, (), time_limit) if callable(restore) else _MISSING
+    if restored is _MISSING:
+        raise Problem(L.STOP_MISSING.format(attr="`restore()` method", label=label))
+    try:
+        best_loss = float(best_loss)
+    except (TypeError, ValueError):
+        raise Problem(L.STOP_BEST_LOSS.format(got=repr(best_loss)[:40], expected="a number", label=label)) from None
+    if isinstance(best_epoch, np.integer):
+        best_epoch = int(best_epoch)
+    return StopTrace(stop_at, best_epoch, best_loss, _epoch_of(best_params, case), _epoch_of(restored, case))
+
+
+def _when(stop_at: int | None, expected: bool) -> str:
+    if stop_at is not None:
+        return L.STOPPED_AT.format(epoch=stop_at)
+    return L.SHOULD_NOT_STOP if expected else L.NEVER_STOPPED
+
+
+def _params_sentence(what: str, got: int | None, expected: int | None, label: str) -> Problem:
+    if got == AFTER:
+        return Problem(L.STOP_PARAMS_REFERENCE.format(what=what, label=label))
+    if got == NONE:
+        description = L.PARAMS_NONE
+    elif got is None:
+        description = L.PARAMS_OF_NO_EPOCH
+    else:
+        description = L.PARAMS_OF_EPOCH.format(epoch=got)
+    return Problem(L.STOP_PARAMS.format(what=what, got=description, expected=expected, label=label))
+
+
+def _difference(got: StopTrace, expected: StopTrace, label: str) -> Problem:
+    """The sentence for the first way ``got`` differs from ``expected``."""
+    if got.stop_at != expected.stop_at:
+        return Problem(L.STOP_WHEN.format(got=_when(got.stop_at, False), expected=_when(expected.stop_at, True),
+                                          label=label))
+    if got.best_epoch != expected.best_epoch:
+        return Problem(L.STOP_BEST_EPOCH.format(got=repr(got.best_epoch)[:40], expected=expected.best_epoch,
+                                                label=label))
+    if not np.isclose(got.best_loss, expected.best_loss, rtol=1e-6, atol=1e-12, equal_nan=True):
+        return Problem(L.STOP_BEST_LOSS.format(got=format_number(np.asarray(got.best_loss)),
+                                               expected=format_number(np.asarray(expected.best_loss)), label=label))
+    if got.best_params != expected.best_params:
+        return _params_sentence(L.BEST_PARAMS, got.best_params, expected.best_params, label)
+    return _params_sentence(L.RESTORED, got.restored, expected.restored, label)
+
+
+def _known_stop_mistake(fn: Any, cases: Sequence[StopCase], time_limit: float | None) -> Mistake | None:
+    """The first bank entry that behaves like the learner's class on every case."""
+    try:
+        runs = [(case, run_stopper(fn, case, case.label, time_limit)) for case in cases]
+    except Problem:
+        return None
+    for mistake in mistakes.STOP_BANK:
+        if all(run_stopper(mistake.fn, case, case.label, None).same_as(got) for case, got in runs):
+            return mistake
+    return None
+
+
+def _stop_probe(label: str, cases: Sequence[StopCase], battery: Sequence[StopCase], hidden: bool,
+                time_limit: float | None, index: int) -> Probe:
+    def test(fn: Any) -> None:
+        for case, lab in zip(cases, _labels([c.label for c in cases], hidden, index), strict=True):
+            got = run_stopper(fn, case, lab, time_limit)
+            expected = run_stopper(reference.EarlyStopping, case, lab, None)
+            if got.same_as(expected):
+                continue
+            mistake = _known_stop_mistake(fn, battery, time_limit)
+            if mistake is not None:
+                raise Problem(M.KNOWN_MISTAKE.format(name=STOP_NAME, explanation=mistake.explanation),
+                              mistake=mistake.id)
+            raise _difference(got, expected, lab)
+
+    return Probe(label, test)
+
+
+NAN = float("nan")
+CURVE = StopCase("the overfitting curve, patience 3 (default min_delta): best at epoch 3, stop at epoch 6", 3, None,
+                 (1.0, 0.8, 0.6, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9))
+LATE = StopCase("a plateau, then a late improvement at epoch 4, patience 3: the counter starts again", 3, 0.0,
+                (1.0, 0.9, 0.95, 0.92, 0.85, 0.9, 0.91, 0.93, 0.8), ((4,), (1,)))
+EQUAL = StopCase("a loss equal to the best is no improvement (min_delta 0, patience 3)", 3, 0.0,
+                 (1.0, 0.5, 0.5, 0.5, 0.5, 0.25))
+EXACT = StopCase("min_delta 0.25: 2.0 -> 1.75 improves by exactly min_delta, which does not count", 2, 0.25,
+                 (2.0, 1.75, 1.8125, 1.0))
+SMALL = StopCase("min_delta 0.25: 2.0 -> 1.875 improves by less than min_delta, which does not count", 2, 0.25,
+                 (2.0, 1.875, 1.9375, 1.0), ((3, 3),))
+WORSE = StopCase("min_delta 0.25: 1.0 -> 1.125 is worse, not an improvement", 2, 0.25, (1.0, 1.125, 1.0625, 0.5))
+BIG_STEP = StopCase("min_delta 0.25: 2.0 -> 1.5 improves by more than min_delta", 1, 0.25,
+                    (2.0, 1.5, 1.375, 1.0), ((2,), (2,), (1,)))
+PATIENCE_1 = StopCase("patience 1: stop at the first epoch without improvement", 1, 0.0, (1.0, 2.0, 0.5))
+PATIENCE_5 = StopCase("patience 5 on a slow, bumpy descent that never stops", 5, 0.0,
+                      (1.0, 0.9, 0.95, 0.97, 0.99, 0.98, 0.8, 0.85, 0.7, 0.75, 0.72, 0.71, 0.6))
+NAN_CASE = StopCase("a NaN validation loss is not an improvement (patience 2)", 2, 0.0, (1.0, 0.5, NAN, 0.75, 0.25))
+FIXED_STOP_CASES = (CURVE, LATE, EQUAL, EXACT, SMALL, WORSE, BIG_STEP, PATIENCE_1, PATIENCE_5, NAN_CASE)
+
+
+def noisy_curve(rng: np.random.Generator, num_epochs: int) -> tuple[float, ...]:
+    """A validation curve that falls, bottoms out and rises, with noise: the shape overfitting gives."""
+    t = np.linspace(0.0, 1.0, num_epochs)
+    bottom = rng.uniform(0.3, 0.7)
+    curve = 0.3 + 1.5 * (t - bottom) ** 2 + rng.normal(0.0, rng.uniform(0.005, 0.03), size=num_epochs)
+    return tuple(float(v) for v in curve)
+
+
+def _random_stop_cases(rng: np.random.Generator) -> list[StopCase]:
+    cases = []
+    for patience, min_delta, num_epochs, shapes in [(3, 0.0, 30, ((5,), (1,))), (5, 0.01, 50, ((2, 2),)),
+                                                    (2, 0.001, 25, ((3, 4), (4,))), (8, 0.0, 60, ((6,),)),
+                                                    (4, 0.02, 40, ((1,), (1,), (2,)))]:
+        losses = noisy_curve(rng, num_epochs)
+        cases.append(StopCase(f"a noisy curve of {num_epochs} epochs, patience {patience}, min_delta {min_delta:g}",
+                              patience, min_delta, losses, shapes))
+    return cases
+
+
+def stop_probes(*, seed: int | None = None, cases: Sequence[Sequence[Any]] | None = None, hidden: bool = False,
+                time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Probe]:
+    """The probes for ``EarlyStopping``. Extra cases are (patience, min_delta, losses) tuples."""
+    rng = np.random.default_rng((STOP_SEED + 1 if hidden else STOP_SEED) if seed is None else seed)
+    extra = [StopCase(f"extra case {i}", int(p), float(d), tuple(float(v) for v in losses))
+             for i, (p, d, losses) in enumerate(cases or (), 1)]
+    random_cases = _random_stop_cases(rng) + extra
+    battery = [*FIXED_STOP_CASES, *random_cases]
+    groups = [
+        ("the overfitting curve: stops 3 epochs after the validation minimum, keeps a copy of the best params "
+         "while the loop changes them in place, and restore() returns them", [CURVE]),
+        ("a late improvement resets the counter", [LATE]),
+        ("an equal loss is no improvement when min_delta is 0", [EQUAL]),
+        ("min_delta: an improvement of exactly min_delta, or less, does not count; more does",
+         [EXACT, SMALL, WORSE, BIG_STEP]),
+        ("patience 1 stops at the first bad epoch; patience 5 waits through bumps", [PATIENCE_1, PATIENCE_5]),
+        ("a NaN validation loss is not an improvement", [NAN_CASE]),
+        ("noisy validation curves with several patience and min_delta values", random_cases),
+    ]
+    return [_stop_probe(label, group, battery, hidden, time_limit, i) for i, (label, group) in enumerate(groups, 1)]
+
+
+def EarlyStopping(
+    fn: Any,
+    *,
+    seed: int | None = None,
+    cases: Sequence[Sequence[Any]] | None = None,
+    hidden: bool = False,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+) -> None:
+    """Check the class ``EarlyStopping(patience, min_delta=0.0)`` by its behaviour on scripted validation losses.
+
+    ``step(val_loss, params)`` must return True exactly when the epochs without improvement reach patience
+    (improvement: val_loss < best_loss - min_delta); best_loss, best_epoch (0-based), a deep copy in best_params
+    and restore() must match the best epoch even though the params change in place after every step.
+    Extra ``cases`` are (patience, min_delta, losses) tuples.
+    """
+    probes = stop_probes(seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
+    run_probes(STOP_NAME, STOP_SIGNATURE, fn, probes, hidden=hidden)
+
+
+EarlyStopping.__name__ = EarlyStopping.__qualname__ = STOP_NAME
+
+__all__ = ["EarlyStopping", "train_val_split"]
+
