@@ -20,6 +20,7 @@ from ..harness import DEFAULT_TIME_LIMIT, Mistake, Probe, Problem, call_learner,
 from ..outputs import format_number, is_torch_tensor
 from . import messages as L
 from . import mistakes, reference
+from .data import noisy_curve
 
 # --- train_val_split --------------------------------------------------------------
 
@@ -502,14 +503,6 @@ PATIENCE_5 = StopCase("patience 5 on a slow, bumpy descent that never stops", 5,
                       (1.0, 0.9, 0.95, 0.97, 0.99, 0.98, 0.8, 0.85, 0.7, 0.75, 0.72, 0.71, 0.6))
 NAN_CASE = StopCase("a NaN validation loss is not an improvement (patience 2)", 2, 0.0, (1.0, 0.5, NAN, 0.75, 0.25))
 FIXED_STOP_CASES = (CURVE, LATE, EQUAL, EXACT, SMALL, WORSE, BIG_STEP, PATIENCE_1, PATIENCE_5, NAN_CASE)
-
-
-def noisy_curve(rng: np.random.Generator, num_epochs: int) -> tuple[float, ...]:
-    """A validation curve that falls, bottoms out and rises, with noise: the shape overfitting gives."""
-    t = np.linspace(0.0, 1.0, num_epochs)
-    bottom = rng.uniform(0.3, 0.7)
-    curve = 0.3 + 1.5 * (t - bottom) ** 2 + rng.normal(0.0, rng.uniform(0.005, 0.03), size=num_epochs)
-    return tuple(float(v) for v in curve)
 
 
 def _random_stop_cases(rng: np.random.Generator) -> list[StopCase]:
