@@ -158,3 +158,15 @@ def test_dicts_of_arrays_are_compared_key_by_key():
 
     error = fails(step, in_place)
     assert error.message == M.MUTATED.format(name="step", arg="params", label="w of shape (2,)")
+
+
+def test_a_random_generator_may_be_drawn_from():
+    """Is drawing from an `rng` argument not mistaken for changing an input?"""
+    shuffle = Exercise(
+        name="noisy",
+        arg_names=("x", "rng"),
+        reference=lambda x, rng: float(np.sum(x)),
+        fixed_cases=lambda: [Case("three numbers", (np.array([1.0, 2.0, 3.0]), np.random.default_rng(0)))],
+        random_cases=lambda rng: [],
+    )
+    run(shuffle, lambda x, rng: float(np.sum(rng.permutation(x))))
