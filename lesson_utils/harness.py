@@ -63,7 +63,6 @@ class Exercise:
     random_cases: Callable[[np.random.Generator], list[Case]]
     mistakes: tuple[Mistake, ...] = field(default=())
     output: Output = SCALAR
-    output: Output = SCALAR
     seed: int = 0
     rtol: float = RTOL
     atol: float = ATOL
@@ -220,7 +219,7 @@ def call_learner(
         raise Problem(M.TIMED_OUT.format(name=name, seconds=time_limit, label=label)) from None
     except Exception as error:  # the learner's code may raise anything
         detail = str(error) or "no message"
-        template = M.RAISED_ON_LIST if isinstance(error, TypeError) and _has_list(args) else M.RAISED
+        template = M.RAISED_ON_LIST if isinstance(error, TypeError | AttributeError) and _has_list(args) else M.RAISED
         first_arg = arg_names[0] if arg_names else "x"
         raise Problem(
             template.format(name=name, error=type(error).__name__, label=label, detail=detail, first_arg=first_arg)

@@ -170,3 +170,12 @@ def test_a_random_generator_may_be_drawn_from():
         random_cases=lambda rng: [],
     )
     run(shuffle, lambda x, rng: float(np.sum(rng.permutation(x))))
+
+
+def test_list_method_missing_suggests_arrays():
+    """Does `logits.max()` on a plain list get the 'turn your inputs into arrays' sentence?"""
+    error = fails(DOUBLE, lambda x: 2 * x.max() * np.ones_like(x), cases=[([1.0, 2.0],)])
+    assert error.message == M.RAISED_ON_LIST.format(
+        name="double", error="AttributeError", label="extra case 1",
+        detail="'list' object has no attribute 'max'", first_arg="x",
+    )
