@@ -25,7 +25,7 @@ from .outputs import ARRAY, SCALAR, Output, Parts, Problem, Several, format_numb
 
 __all__ = [
     "ARRAY", "DEFAULT_TIME_LIMIT", "SCALAR", "Case", "Exercise", "Mistake", "Output", "Probe", "Problem", "Several",
-    "call_learner", "diagnose", "make_check", "run", "run_probes",
+    "bank_overlaps", "call_learner", "diagnose", "make_check", "run", "run_probes",
 ]
 
 DEFAULT_TIME_LIMIT = 3.0
@@ -248,6 +248,26 @@ def diagnose(ex: Exercise, outcomes: Sequence[_Outcome]) -> Mistake | None:
         except Exception:  # a bank entry that cannot run on a case does not match
             continue
     return None
+
+
+def bank_overlaps(ex: Exercise, seed: int | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+    """Bank entries a check could never tell apart on its battery: those equal to the
+    reference on every case, and the pairs of entries equal to each other. Both lists
+    should be empty; maintainers test that when they add a mistake."""
+    battery = ex.battery(seed)
+
+    def outputs(fn):
+        return [ex.output.convert(_quietly(fn, c.args), ex.name, c.label) for c in battery]
+
+    def same(a, b):
+        return all(_close(x, y, ex.rtol, ex.atol) for x, y in zip(a, b, strict=True))
+
+    expected = outputs(ex.reference)
+    results = {m.id: outputs(m.fn) for m in ex.mistakes}
+    like_reference = [i for i, r in results.items() if same(r, expected)]
+    ids = list(results)
+    twins = [(a, b) for n, a in enumerate(ids) for b in ids[n + 1:] if same(results[a], results[b])]
+    return like_reference, twins
 
 
 def _explain(ex: Exercise, outcomes: Sequence[_Outcome], hidden: bool) -> tuple[str, _Outcome, str | None]:

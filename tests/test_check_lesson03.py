@@ -11,6 +11,7 @@ import pytest
 
 from lesson_utils import check
 from lesson_utils import messages as M
+from lesson_utils.harness import bank_overlaps
 from lesson_utils.lesson03 import check as lesson03
 from lesson_utils.lesson03 import messages as L
 from lesson_utils.lesson03 import mistakes, reference
@@ -270,20 +271,7 @@ def test_every_known_mistake_is_named(name, mistake):
 def test_value_bank_entries_are_told_apart(name):
     """Does every bank entry differ from the reference and from every other entry on some case?"""
     ex, _ = VALUE_EXERCISES[name]
-    battery = ex.battery()
-
-    def outputs(fn):
-        return [ex.output.convert(fn(*c.args), name, c.label) for c in battery]
-
-    def same(a, b):
-        return all(x.shape == y.shape and np.allclose(x, y) for pa, pb in zip(a, b, strict=True)
-                   for x, y in zip(pa, pb, strict=True))
-
-    results = {m.id: outputs(m.fn) for m in ex.mistakes}
-    expected = outputs(ex.reference)
-    assert [i for i, r in results.items() if same(r, expected)] == []
-    ids = list(results)
-    assert [(a, b) for a in ids for b in ids if a < b and same(results[a], results[b])] == []
+    assert bank_overlaps(ex) == ([], [])
 
 
 @pytest.mark.parametrize("mistake", mistakes.FIT_BANK, ids=[m.id for m in mistakes.FIT_BANK])

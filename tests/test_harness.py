@@ -8,7 +8,18 @@ import pytest
 
 from lesson_utils import messages as M
 from lesson_utils.errors import CheckFailed
-from lesson_utils.harness import ARRAY, Case, Exercise, Mistake, Probe, Problem, Several, run, run_probes
+from lesson_utils.harness import (
+    ARRAY,
+    Case,
+    Exercise,
+    Mistake,
+    Probe,
+    Problem,
+    Several,
+    bank_overlaps,
+    run,
+    run_probes,
+)
 
 
 def double(x):
@@ -179,3 +190,16 @@ def test_list_method_missing_suggests_arrays():
         name="double", error="AttributeError", label="extra case 1",
         detail="'list' object has no attribute 'max'", first_arg="x",
     )
+
+
+def test_bank_overlaps_finds_useless_entries():
+    """Does bank_overlaps report an entry equal to the reference and two entries equal to each other?"""
+    bank = (
+        Mistake("same_as_reference", lambda x: np.asarray(x, dtype=float) * 2, "-"),
+        Mistake("triple", lambda x: 3 * np.asarray(x, dtype=float), "-"),
+        Mistake("triple_again", lambda x: np.asarray(x, dtype=float) * 3.0, "-"),
+    )
+    ex = Exercise(name="double", arg_names=("x",), reference=double, fixed_cases=DOUBLE.fixed_cases,
+                  random_cases=DOUBLE.random_cases, mistakes=bank, output=ARRAY)
+    assert bank_overlaps(ex) == (["same_as_reference"], [("triple", "triple_again")])
+    assert bank_overlaps(DOUBLE) == ([], [])
