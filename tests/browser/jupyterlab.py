@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+import contextlib
+
+from playwright.sync_api import expect
+
 OPEN_TIMEOUT_MS = 120_000
 RUN_TIMEOUT_MS = 300_000
+OUTPUT_TIMEOUT_MS = 30_000
 
 WAIT_FOR_NOTEBOOK = """
 (path) => {
@@ -91,10 +96,17 @@ def type_into_cell(page, index: int, text: str) -> None:
     page.keyboard.insert_text(text)
 
 
-def output_text(page, index: int) -> str:
-    """The text a learner sees in a cell's output area (scrolled into view: off-screen cells are not painted)."""
+def output_text(page, index: int, expected: str) -> str:
+    """The text a learner sees in a cell's output area, once it shows ``expected``.
+
+    Off-screen cells are not painted (notebook windowing), and a cell scrolled
+    into view is painted a moment later, so the text is polled until it shows
+    ``expected``, or the wait ends with what was there.
+    """
     cell = cell_element(page, index)
     cell.scroll_into_view_if_needed()
     area = cell.locator(".jp-OutputArea")
     area.wait_for(state="visible")
+    with contextlib.suppress(AssertionError):  # the caller's assertion then says what was shown instead
+        expect(area).to_contain_text(expected, timeout=OUTPUT_TIMEOUT_MS)
     return area.inner_text()

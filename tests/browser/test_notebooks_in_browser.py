@@ -87,7 +87,7 @@ def test_student_stops_at_first_check_then_passes_it(page, lab, stem):
     assert len(errors) == 1
     index, error = errors[0]
     assert (error["ename"], error["evalue"]) == ("CheckFailed", M.NOT_IMPLEMENTED.format(name=name))
-    shown = output_text(page, index)
+    shown = output_text(page, index, M.NOT_IMPLEMENTED.format(name=name))
     assert M.NOT_IMPLEMENTED.format(name=name) in shown
     assert "lesson_utils" not in shown and "Traceback" not in shown
     screenshot(page, f"{stem}-student")
@@ -96,7 +96,7 @@ def test_student_stops_at_first_check_then_passes_it(page, lab, stem):
     type_into_cell(page, exercise_index, learner_code(exercise.source))
     run(page, "notebook:run-cell", exercise_index)
     run(page, "notebook:run-cell", index)
-    shown = output_text(page, index)
+    shown = output_text(page, index, "✅")
     assert "✅" in shown and "❌" not in shown
     assert "cases pass" in shown or "steps" in shown
     assert page.console_errors == []
