@@ -12,7 +12,7 @@ CHROMIUM   ?= /usr/bin/chromium
 export PYTHONHASHSEED := 0
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: lab test lint notebooks solutions course bench install clean
+.PHONY: lab test lint notebooks solutions course bench install clean colab-venv
 
 ## install: create .venv with everything the course, the grader and the tests need
 install: $(VENV)/.installed
@@ -59,5 +59,9 @@ course: install
 bench: install
 	$(BIN)/python benchmarks/learner.py
 
+## colab-venv: build .venv-colab, Colab's versions of the notebook stack (the colab tests build it on first use)
+colab-venv: install
+	$(BIN)/python -m tests.colab_venv
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .venv-colab .venv-colab.lock .pytest_cache .ruff_cache test-artifacts
