@@ -1,0 +1,161 @@
+"""What the re-check takes from a submitted notebook: the learner's definitions only.
+
+From every code cell that is not a grade cell, :func:`learner_definitions` keeps the
+top-level imports, functions, classes and assignments of plain constants, read with
+``ast`` (IPython syntax such as ``%matplotlib`` is translated first and then dropped
+with the other statements). Nothing else of the notebook runs in the re-check.
+:func:`tampering` lists code that reaches into modules, the interpreter or IPython,
+for the instructor's attention.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from . import messages as M
+
+KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+SUSPICIOUS_NAMES = frozenset({
+    "input_transformers_cleanup", "input_transformers_post", "ast_transformers", "register_magic_function",
+    "__builtins__", "builtins", "modules", "ctypes", "gc", "_getframe", "settrace", "setprofile",
+})
+
+
+@dataclass
+class Definitions:
+    """The learner's definitions, one top-level statement each, with the names they bind."""
+
+    statements: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    skipped_cells: list[int] = field(default_factory=list)
+    course_imports: list[str] = field(default_factory=list)
+
+
+def python_source(cell_source: str) -> str:
+    """A cell's text as plain Python (magics become calls, which are then dropped)."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(cell_source)
+
+
+def _is_constant(node: ast.AST) -> bool:
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def _kept(node: ast.stmt) -> bool:
+    if isinstance(node, KEPT):
+        return True
+    if isinstance(node, ast.Assign):
+        return all(isinstance(t, ast.Name) for t in node.targets) and _is_constant(node.value)
+    if isinstance(node, ast.AnnAssign):
+        return isinstance(node.target, ast.Name) and node.value is not None and _is_constant(node.value)
+    return False
+
+
+def _bound_names(node: ast.stmt) -> list[str]:
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return [(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"]
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [node.name]
+    if isinstance(node, ast.Assign):
+        return [t.id for t in node.targets if isinstance(t, ast.Name)]
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return [node.target.id]
+    return []
+
+
+def _course_import(node: ast.stmt) -> str | None:
+    """The module named when the learner imports the course's own code beyond ``lesson_utils.check``."""
+    modules = []
+    if isinstance(node, ast.ImportFrom) and node.module:
+        modules = [node.module] if node.level == 0 else []
+        if node.module == "lesson_utils":
+            modules = [f"lesson_utils.{a.name}" for a in node.names]
+    elif isinstance(node, ast.Import):
+        modules = [a.name for a in node.names]
+    for module in modules:
+        if module.startswith("lesson_utils.") and module != "lesson_utils.check":
+            return module
+    return None
+
+
+def parse_cells(sources: list[str]) -> list[ast.Module | None]:
+    trees = []
+    for text in sources:
+        try:
+            trees.append(ast.parse(python_source(text)))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            trees.append(None)
+    return trees
+
+
+def learner_definitions(sources: list[str]) -> Definitions:
+    """The kept statements of ``sources`` (the learner's code cells, in notebook order)."""
+    out = Definitions()
+    kept: list[ast.stmt] = []
+    for index, tree in enumerate(parse_cells(sources)):
+        if tree is None:
+            out.skipped_cells.append(index)
+            continue
+        for node in tree.body:
+            if _kept(node):
+                kept.append(node)
+                out.names.extend(n for n in _bound_names(node) if n not in out.names)
+                module = _course_import(node)
+                if module and module not in out.course_imports:
+                    out.course_imports.append(module)
+    out.statements = [ast.unparse(node) for node in kept]
+    return out
+
+
+def import_statements(sources: list[str]) -> str:
+    """The top-level imports of trusted cells (the instructor's notebook), as source."""
+    trees = [tree for tree in parse_cells(sources) if tree]
+    nodes = [n for tree in trees for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    return ast.unparse(ast.Module(body=nodes, type_ignores=[]))
+
+
+def _root_name(node: ast.AST) -> str | None:
+    while isinstance(node, ast.Attribute | ast.Subscript):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def tampering(sources: list[str]) -> list[str]:
+    """One sentence per statement that changes a module, the interpreter or IPython, anywhere in ``sources``."""
+    found: list[str] = []
+    for index, tree in enumerate(parse_cells(sources)):
+        if tree is None:
+            continue
+        modules = {n for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)
+                   for n in _bound_names(node)} | {"sys", "np", "numpy", "check", "lesson_utils", "torch"}
+        for node in ast.walk(tree):
+            what = None
+            targets = []
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+                targets = [node.target]
+            elif isinstance(node, ast.Delete):
+                targets = node.targets
+            for target in targets:
+                if isinstance(target, ast.Attribute | ast.Subscript) and _root_name(target) in modules:
+                    what = ast.unparse(target)
+            is_setattr = isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id in ("setattr", "delattr")
+            if is_setattr and node.args and _root_name(node.args[0]) in modules:
+                what = ast.unparse(node)
+            if isinstance(node, ast.Attribute) and node.attr in SUSPICIOUS_NAMES:
+                what = ast.unparse(node)
+            if isinstance(node, ast.Name) and node.id in ("__builtins__", "builtins"):
+                what = node.id
+            if what:
+                sentence = M.FLAG_TAMPERING.format(cell=index + 1, line=getattr(node, "lineno", 0), what=what[:80])
+                if sentence not in found:
+                    found.append(sentence)
+    return found

@@ -1,0 +1,47 @@
+"""Every sentence the grader says to the instructor (flags, warnings, errors), in one place."""
+
+NOT_ISOLATED = (
+    "WARNING: bubblewrap (bwrap) is not installed, so learner code runs with resource limits only and is NOT "
+    "isolated: it can read the hidden tests and other submissions and change the gradebook. "
+    "Install it (Debian/Ubuntu: sudo apt-get install bubblewrap) before grading real submissions."
+)
+BWRAP_HOW = "bubblewrap: {path}"
+BWRAP_MISSING_SHORT = "bubblewrap: not found (NOT isolated; Debian/Ubuntu: sudo apt-get install bubblewrap)"
+
+# --- flags on a submission (shown in the summary, the ledger and the gradebook comments) ---
+FLAG_TAMPERING = "cell {cell}, line {line}: changes {what}"
+FLAG_COURSE_IMPORT = "imports the course's own code: {module}"
+FLAG_UNREADABLE = "not a notebook: {error}; graded 0"
+FLAG_EMPTY = "the file is empty; graded 0"
+FLAG_OLD_FORMAT = "nbformat {version} notebook, converted to nbformat 4"
+FLAG_WRONG_LESSON = "this looks like lesson {other}'s notebook, not {lesson}'s; graded 0"
+FLAG_NO_GRADE_CELLS = "none of {lesson}'s exercises or checks are in this notebook; graded 0"
+FLAG_CELL_RESTORED = "grade cell {grade_id} was missing and is restored from the release"
+FLAG_CELL_DUPLICATED = "grade cell {grade_id} appears {count} times; one copy is kept, at its place in the release"
+FLAG_CELL_EDITED = "grade cell {grade_id} was edited; the release's version is graded"
+FLAG_CELLS_REORDERED = "grade cells were out of order; they are graded in the release's order"
+FLAG_SYNTAX = "cell {cell} is not valid Python; its definitions are not graded"
+FLAG_KERNEL_FAILED = "the notebook did not run to the end in the grading kernel ({error}); the re-check's scores stand"
+FLAG_DISAGREE = "{grade_id}: the notebook run gave {kernel:g}, the re-check {recheck:g}; the re-check stands"
+FLAG_REPLAY = "{grade_id}: the re-check's record does not match the check ({problem}); scored 0"
+FLAG_RECHECK_CRASHED = "{grade_id}: the learner's code ended the re-check process ({why}); scored 0"
+
+COMMENT = "Re-check outside the learner's kernel: {points:g} of {max_points:g}. {message}"
+
+REPLAY_RAN_OUT = "the record ends before the check's call of {name}"
+REPLAY_OTHER_CALL = "the record holds another call than the check's call of {name}"
+REPLAY_UNREADABLE = "the record is unreadable: {error}"
+REPLAY_ESCAPED = "the learner's code raised {error}, which ended the check"
+REPLAY_EXTRA_CALLS = "the record holds calls the check never made"
+RECHECK_TIMEOUT = "no answer within {seconds:g} s"
+RECHECK_EXIT = "exit status {code}"
+RECHECK_TOO_MUCH = "more than {limit} MB of output"
+
+# --- the command line ---
+NO_COURSE = "No nbgrader course in {path} (run `python -m autograder course {path}` first)."
+NO_LESSON = "No lesson named {name}; the lessons are: {names}."
+NOT_RELEASED = "Lesson {lesson} is not released yet (run `python -m autograder release {lesson}`)."
+NO_SUBMISSIONS = "No submissions for {lesson} in {path}."
+PENDING = "{count} submission(s) of {lesson} are not graded to the end ({students}); run autograde again first."
+EXPORT_MISMATCH = "The exported CSV does not match the gradebook for {who}."
+SUMMARY_HEADER = ("lesson", "student", "score", "max", "kernel", "flags")

@@ -1,0 +1,182 @@
+"""The sandbox that learner code runs in: bubblewrap and resource limits.
+
+Inside: the whole filesystem read-only; the submission's own scratch directory the
+one writable place besides a private, size-capped ``/tmp``; the course directory
+(gradebook, ``source/``, other submissions), the repository's ``solutions/``,
+``tests/`` and ``.git``, the home directory and any other directory the grader names
+replaced by empty tmpfs; no network (``--unshare-net``); its own pid namespace; the
+unprivileged uid 65534 (when the grader runs as root, the process drops to it before
+bubblewrap starts, so the process limit applies); limits on address space, CPU time,
+file size, processes and open files; killed when the grader dies
+(``--die-with-parent``, and ``PR_SET_PDEATHSIG`` for the launcher).
+
+Without bubblewrap (macOS, or Linux without the package) learner code runs with the
+resource limits only, and :data:`messages.NOT_ISOLATED` is printed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import messages as M
+from .paths import ROOT
+
+NOBODY = 65534
+DROP = (
+    "import os, sys; os.setgroups([]); os.setgid(65534); os.setuid(65534); "
+    "os.execv(sys.argv[1], sys.argv[1:])"
+)
+"""Run as root inside the sandbox: become uid 65534, then run the command."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory: int = 6 << 30
+    """Address space, bytes (NumPy and torch reserve much more than they touch)."""
+    cpu_seconds: int = 900
+    file_size: int = 64 << 20
+    processes: int = 128
+    """Processes and threads of the sandbox's uid, beyond those it already has."""
+    open_files: int = 512
+    tmp_size: int = 128 << 20
+
+
+def bwrap_path() -> str | None:
+    """bubblewrap's path, or None. ``HML_BWRAP`` overrides it (``HML_BWRAP=none`` grades without it)."""
+    chosen = os.environ.get("HML_BWRAP")
+    if chosen is not None:
+        return None if chosen in ("", "none") else chosen
+    return shutil.which("bwrap")
+
+
+def _processes_of(uid: int) -> int:
+    count = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                count += entry.stat().st_uid == uid
+            except OSError:
+                continue
+    return count
+
+
+def _die_with_parent() -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """Where one piece of learner code may write, what it must not see, and its limits."""
+
+    scratch: Path
+    hidden: tuple[Path, ...] = ()
+    writable: tuple[Path, ...] = ()
+    limits: Limits = field(default_factory=Limits)
+
+    def default_hidden(self) -> list[Path]:
+        home = Path.home()
+        return [ROOT / "solutions", ROOT / "tests", ROOT / ".git", *([home] if home != Path("/") else [])]
+
+    def uid(self) -> int:
+        return NOBODY if os.geteuid() == 0 else os.geteuid()
+
+    def argv(self, command: list[str], bwrap: str | None) -> list[str]:
+        """``command`` wrapped in bubblewrap (or unchanged without it).
+
+        As root, bubblewrap runs privileged (no user namespace) and the command drops to
+        uid 65534 inside (:data:`DROP`), so that the process limit counts; as another
+        user, bubblewrap maps the user to 65534 in a user namespace.
+        """
+        if bwrap is None:
+            return command
+        args = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+                "--size", str(self.limits.tmp_size), "--tmpfs", "/tmp",
+                "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+                "--die-with-parent", "--new-session",
+                "--unsetenv", "JPY_PARENT_PID", "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp",
+                "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib", "--setenv", "IPYTHONDIR", "/tmp/ipython"]
+        if os.geteuid() != 0:
+            args += ["--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY)]
+        # The interpreter and the course's package stay readable even inside a hidden directory.
+        needed = sorted({Path(p).resolve() for p in (sys.prefix, sys.base_prefix, os.path.realpath(sys.executable))})
+        needed.append(ROOT)
+        for path in sorted({p.resolve() for p in [*self.default_hidden(), *self.hidden]}, key=lambda p: len(p.parts)):
+            if not path.exists() or path in needed or path == Path("/"):
+                continue
+            args += ["--tmpfs", str(path)]
+            for inner in needed:
+                if inner.is_relative_to(path) and inner != path:
+                    for parent in reversed(inner.parents):
+                        if parent.is_relative_to(path) and parent != path:
+                            args += ["--perms", "0755", "--dir", str(parent)]
+                    args += ["--ro-bind", str(inner), str(inner)]
+        for path in [self.scratch, *self.writable]:
+            args += ["--bind", str(path.resolve()), str(path.resolve())]
+        args += ["--chdir", str(self.scratch.resolve())]
+        if os.geteuid() == 0:
+            args += [sys.executable, "-I", "-S", "-c", DROP]
+        return [*args, *command]
+
+    def prepare(self) -> None:
+        """Let the sandbox's uid write its scratch and writable directories."""
+        if os.geteuid() == 0:
+            for path in [self.scratch, *self.writable]:
+                for item in [path, *path.rglob("*")]:
+                    os.chown(item, NOBODY, NOBODY, follow_symlinks=False)
+
+    def preexec(self, bwrap: str | None):
+        limits = self.limits
+        uid = self.uid()
+        processes = _processes_of(uid) + limits.processes
+
+        def apply() -> None:
+            _die_with_parent()
+            os.setsid()
+            for kind, value in ((resource.RLIMIT_AS, limits.memory), (resource.RLIMIT_CPU, limits.cpu_seconds),
+                                (resource.RLIMIT_FSIZE, limits.file_size), (resource.RLIMIT_NOFILE, limits.open_files),
+                                (resource.RLIMIT_CORE, 0)):
+                resource.setrlimit(kind, (value, value))
+            if bwrap is not None or os.geteuid() != 0:
+                resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+
+        return apply
+
+    def popen(self, command: list[str], **kwargs) -> subprocess.Popen:
+        """Start ``command`` in the sandbox (its own session, so the whole group can be killed)."""
+        bwrap = bwrap_path()
+        if bwrap is None:
+            warn_not_isolated()
+        self.prepare()
+        env = dict(kwargs.pop("env", None) or os.environ)
+        env.pop("JPY_PARENT_PID", None)
+        return subprocess.Popen(self.argv(command, bwrap), preexec_fn=self.preexec(bwrap), env=env,
+                                cwd=self.scratch, **kwargs)
+
+
+_warned: list[bool] = []
+
+
+def warn_not_isolated() -> None:
+    """Say once per process, on stderr, that learner code is not isolated."""
+    if not _warned:
+        _warned.append(True)
+        print(M.NOT_ISOLATED, file=sys.stderr)
+
+
+def kill(process: subprocess.Popen) -> None:
+    """Kill a sandboxed process and everything it started."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        process.kill()
+    process.wait()
