@@ -55,9 +55,10 @@ solutions: install
 course: install
 	$(BIN)/python -m autograder course course
 
-## bench: what a learner waits for (import, check overhead), as ratios against a baseline run beside it
+## bench: every benchmark (learner, course, memory, grading) as ratios against a baseline run beside it;
+## the tables and targets land in benchmarks/results/latest.md
 bench: install
-	$(BIN)/python benchmarks/learner.py
+	$(BIN)/python benchmarks/all.py
 
 ## colab-venv: build .venv-colab, Colab's versions of the notebook stack (the colab tests build it on first use)
 colab-venv: install
