@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from autograder.paths import NOTEBOOKS, ROOT, SOLUTIONS
+from lesson_utils import colab
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -28,6 +30,27 @@ CHROMIUM_FLAGS = [
     "--disable-quic",
 ]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
+
+OUTSIDE = re.compile(r"^(?!(https?|wss?)://127\.0\.0\.1[:/])[a-z]+://")
+"""Any address not on this machine's JupyterLab (data: and blob: URLs are not requests)."""
+BADGE_LABELS = {colab.COLAB_BADGE: "Open in Colab", colab.BINDER_BADGE: "launch binder"}
+
+
+def badge_svg(label: str) -> str:
+    """A stand-in for a badge image, drawn here: the tests never depend on the network."""
+    width = 7 * len(label) + 12
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20"><rect width="{width}" height="20" '
+            f'rx="3" fill="#555"/><text x="6" y="14" fill="#fff" font-family="sans-serif" font-size="11">{label}'
+            "</text></svg>")
+
+
+def outside(route) -> None:
+    """Serve the badge images; refuse every other request off this machine (it then shows as a console error)."""
+    label = BADGE_LABELS.get(route.request.url)
+    if label is None:
+        route.abort()
+    else:
+        route.fulfill(status=200, content_type="image/svg+xml", body=badge_svg(label))
 
 
 def free_port() -> int:
@@ -116,6 +139,7 @@ def browser():
 def page(browser, request):
     """A fresh browser page that records console errors; its screenshot is kept when the test fails."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.route(OUTSIDE, outside)
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)

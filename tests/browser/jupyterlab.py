@@ -108,5 +108,6 @@ def output_text(page, index: int, expected: str) -> str:
     area = cell.locator(".jp-OutputArea")
     area.wait_for(state="visible")
     with contextlib.suppress(AssertionError):  # the caller's assertion then says what was shown instead
-        expect(area).to_contain_text(expected, timeout=OUTPUT_TIMEOUT_MS)
+        # inner text, not textContent: a cell outside the view holds its text but does not paint it
+        expect(area).to_contain_text(expected, use_inner_text=True, timeout=OUTPUT_TIMEOUT_MS)
     return area.inner_text()
