@@ -100,7 +100,7 @@ class Sandbox:
         if bwrap is None:
             return command
         args = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-                "--size", str(self.limits.tmp_size), "--tmpfs", "/tmp",
+                "--perms", "1777", "--size", str(self.limits.tmp_size), "--tmpfs", "/tmp",
                 "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
                 "--die-with-parent", "--new-session",
                 "--unsetenv", "JPY_PARENT_PID", "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp",
@@ -141,7 +141,8 @@ class Sandbox:
 
         def apply() -> None:
             _die_with_parent()
-            os.setsid()
+            with contextlib.suppress(OSError):  # already a session leader
+                os.setsid()
             for kind, value in ((resource.RLIMIT_AS, limits.memory), (resource.RLIMIT_CPU, limits.cpu_seconds),
                                 (resource.RLIMIT_FSIZE, limits.file_size), (resource.RLIMIT_NOFILE, limits.open_files),
                                 (resource.RLIMIT_CORE, 0)):
