@@ -4,6 +4,13 @@ Commands:
   execute [NOTEBOOK ...]   run solution notebooks in place (default: all)
   notebooks [--check]      regenerate notebooks/ from solutions/ (or only compare)
   course DIR               lay out an nbgrader course directory from solutions/
+
+For the instructor (each takes --course DIR, default ./course):
+  release [LESSON ...]     nbgrader generate_assignment: release/<lesson>/, the learner's copy
+  autograde [LESSON ...]   grade submitted/ (or --from DIR) in the sandbox, then re-check outside it
+  feedback [LESSON ...]    nbgrader generate_feedback, without the hidden tests
+  export [--to FILE]       nbgrader export to CSV, checked against the gradebook
+  report [--to DIR]        the misconception report: CSV, PNG plots and an HTML page
 """
 
 from __future__ import annotations
@@ -24,7 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     notebooks.add_argument("--check", action="store_true", help="only report notebooks that are out of date")
     course = commands.add_parser("course", help="lay out an nbgrader course directory")
     course.add_argument("directory", type=Path)
+    from .instructor import add_commands, run_command
+
+    add_commands(commands)
     args = parser.parse_args(argv)
+    if args.command in ("release", "autograde", "feedback", "export", "report"):
+        return run_command(args)
 
     if args.command == "execute":
         from .execute import execute_solutions
