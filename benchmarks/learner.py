@@ -20,7 +20,6 @@ Usage: python benchmarks/learner.py [--repeat N]
 from __future__ import annotations
 
 import argparse
-import ast
 import contextlib
 import functools
 import importlib
@@ -33,6 +32,8 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
+from kernels import import_statements
 from report import ratio, target
 
 IMPORT_TARGET = 0.3
@@ -85,23 +86,9 @@ class Stopwatch:
 
 
 def notebook_imports(lesson: str) -> str:
-    """The top-level import statements of the lesson's solution notebook (what a learner's kernel has loaded)."""
-    import nbformat
-
+    """The import statements of the lesson's solution notebook (what a learner's kernel has loaded)."""
     found = sorted(SOLUTIONS.glob(f"{lesson.removeprefix('lesson')}_*.ipynb"))
-    if not found:
-        return ""
-    statements = []
-    for cell in nbformat.read(found[0], as_version=4).cells:
-        if cell.cell_type != "code":
-            continue
-        source = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            continue
-        statements += [ast.unparse(node) for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
-    return "\n".join(statements)
+    return import_statements(nbformat.read(found[0], as_version=4)) if found else ""
 
 
 def measure_exercise(name: str, repeat: int) -> dict:

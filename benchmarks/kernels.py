@@ -1,0 +1,112 @@
+"""Run a notebook in a fresh kernel the way the course runs its solutions, and measure the run.
+
+The same settings as `python -m autograder execute` and nbval with `--nbval-current-env`: the `python3`
+kernel of this environment, `PYTHONHASHSEED=0`, the inline Matplotlib backend. A run is timed from the
+kernel's start to its shutdown; the kernel's peak memory is its resident-set high-water mark
+(`VmHWM` in /proc/<pid>/status) read after every cell while the kernel is still alive.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+FLOOR_IMPORTS = "import matplotlib.pyplot as plt\nimport numpy as np\nimport torch"
+"""The course's floor (issue 7): NumPy, Matplotlib and torch, as a torch lesson's first cell imports them."""
+
+TRIVIAL_CELL = "1 + 1"
+
+TIMEOUT = 600
+
+
+@dataclass(frozen=True)
+class KernelRun:
+    """One notebook run: seconds from kernel start to shutdown, and the kernel's peak resident memory."""
+
+    seconds: float
+    peak_bytes: int
+
+
+def _peak_bytes(pid: int | None) -> int:
+    """The high-water mark of the resident set of process ``pid`` (0 where /proc is not available)."""
+    if pid is None:
+        return 0
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return 0
+    return 0
+
+
+def run_notebook(nb: nbformat.NotebookNode, cwd: Path | None = None) -> KernelRun:
+    """Execute ``nb`` top to bottom in a fresh kernel (in ``cwd``, default a new empty folder)."""
+    env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="module://matplotlib_inline.backend_inline")
+    peak = 0
+
+    def on_cell_executed(**_):
+        nonlocal peak
+        peak = max(peak, _peak_bytes(getattr(client.km.provisioner, "pid", None)))
+
+    with tempfile.TemporaryDirectory() as scratch:
+        client = NotebookClient(
+            nb,
+            timeout=TIMEOUT,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(cwd or scratch)}},
+            record_timing=False,
+            on_cell_executed=on_cell_executed,
+        )
+        started = time.perf_counter()
+        # The kernel process's own log (not cell output, which comes back as messages) would only add
+        # ipykernel's start-up notices to the tables.
+        client.execute(env=env, stderr=subprocess.DEVNULL)
+        seconds = time.perf_counter() - started
+    return KernelRun(seconds=seconds, peak_bytes=peak)
+
+
+def import_statements(nb: nbformat.NotebookNode) -> str:
+    """Every top-level import statement in the code cells of ``nb``, in order (IPython magics skipped)."""
+    statements = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        lines = [line[:len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!")) else line
+                 for line in cell.source.splitlines()]
+        try:
+            tree = ast.parse("\n".join(lines))
+        except SyntaxError:
+            continue
+        statements += [ast.unparse(node) for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+    return "\n".join(statements)
+
+
+def floor_notebook(imports: str = FLOOR_IMPORTS) -> nbformat.NotebookNode:
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(imports), nbformat.v4.new_code_cell(TRIVIAL_CELL)])
+
+
+def floor(repeat: int, imports: str = FLOOR_IMPORTS) -> KernelRun:
+    """The median floor run: start a kernel, run ``imports``, run ``1 + 1``, shut down."""
+    runs = [run_notebook(floor_notebook(imports)) for _ in range(repeat)]
+    return KernelRun(seconds=statistics.median(r.seconds for r in runs),
+                     peak_bytes=int(statistics.median(r.peak_bytes for r in runs)))
+
+
+def lesson_floor(path: Path, repeat: int) -> KernelRun:
+    """The floor of one lesson: a kernel that runs only the lesson's own import statements, then ``1 + 1``."""
+    return floor(repeat, import_statements(nbformat.read(path, as_version=4)))
+
+
+def run_lesson(path: Path) -> KernelRun:
+    """Execute a copy of the lesson notebook at ``path`` (the file itself is left as it is)."""
+    return run_notebook(nbformat.read(path, as_version=4))

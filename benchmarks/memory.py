@@ -1,0 +1,47 @@
+"""How much memory each lesson's kernel needs, against the floor kernel measured in the same run.
+
+Each solution notebook runs top to bottom in a fresh kernel; its peak is the kernel process's resident-set
+high-water mark (VmHWM), read after every cell. The floor is a kernel that imported NumPy, Matplotlib and
+torch and ran `1 + 1`.
+
+Target (issue 7): under 1 GB per notebook, so every lesson fits a Binder session.
+
+Usage: python benchmarks/memory.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from kernels import floor, run_lesson
+from report import ratio, target
+
+from autograder.paths import SOLUTIONS, lessons
+
+LIMIT_BYTES = 10**9
+"""1 GB: what a notebook's kernel may use at its peak."""
+
+MIB = 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=1, help="floor runs to take the median of")
+    args = parser.parse_args()
+
+    base = floor(args.repeat).peak_bytes
+    if base == 0:
+        raise SystemExit("no /proc/<pid>/status here: the kernel's peak memory cannot be read on this system")
+    print(f"{'kernel peak resident memory (VmHWM)':<46} {'ours':>9} {'baseline':>9} {'ratio':>6}")
+    print(f"{'floor: kernel + numpy/matplotlib/torch + 1+1':<46} {base / MIB:>6.0f}MiB {'':>9} {'':>6}")
+    peaks = {}
+    for path in lessons(SOLUTIONS):
+        peak = peaks[path.stem] = run_lesson(path).peak_bytes
+        print(f"{path.stem + ' vs floor':<46} {peak / MIB:>6.0f}MiB {base / MIB:>6.0f}MiB {ratio(peak, base):>6}")
+    worst = max(peaks, key=peaks.get)
+    target("peak kernel memory < 1 GB for every notebook", peaks[worst] < LIMIT_BYTES,
+           f"largest {worst}: {peaks[worst] / 1e6:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
