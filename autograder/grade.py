@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -52,6 +53,7 @@ class Result:
     cells: dict[str, dict] = field(default_factory=dict)
     sha256: str = ""
     status: str = "done"
+    graded_at: float = 0.0
     skipped: bool = False
 
 
@@ -291,6 +293,7 @@ def grade_lesson_submission(course: Path, lesson: Lesson, student: str, path: Pa
     ledger.put(Result(lesson.name, student, sha256=digest, status="grading"))
     try:
         result = grade_one(course, lesson, student, path, options, others)
+        result.graded_at = time.time()
     except Exception as error:  # a bug or a broken course must not stop the other submissions
         result = Result(lesson.name, student, sha256=digest, status="error", kernel="-",
                         flags=[f"grading failed: {type(error).__name__}: {error}"[:300]])

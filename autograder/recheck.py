@@ -66,7 +66,8 @@ def _run_child(job: dict, cells: list[GradeCell], timeout: float, hidden: tuple[
         except BrokenPipeError:
             pass
         lines: queue.Queue = queue.Queue()
-        threading.Thread(target=_reader, args=(process.stdout, lines), daemon=True).start()
+        reader = threading.Thread(target=_reader, args=(process.stdout, lines), daemon=True)
+        reader.start()
         events: list[dict] = []
         deadline = time.monotonic() + timeout * 2  # the definitions, imports and the first cell
         stopped = None
@@ -93,6 +94,8 @@ def _run_child(job: dict, cells: list[GradeCell], timeout: float, hidden: tuple[
             if event.get("done"):
                 break
         kill(process)
+        reader.join(timeout=10)
+        process.stdout.close()
         if stopped is None and not any(e.get("done") for e in events):
             stopped = M.RECHECK_EXIT.format(code=process.returncode)
         return events, stopped

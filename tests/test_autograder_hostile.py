@@ -1,0 +1,167 @@
+"""The hostile-submission suite: does every trick get its rightful score or a flag, in one
+grading run next to honest submissions, without changing anyone else's grade?
+
+One course directory grades lesson 01's hostile fixtures (``tests/fixtures/hostile/``, built
+by ``tests/hostile.py``) and three honest submissions with ``python -m autograder autograde``,
+then generates feedback, exports the grades and writes the report.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.paths import NOTEBOOKS, ROOT, SOLUTIONS
+
+from .hostile import EXPECTED, FIXTURES, LESSON, WRONG_LESSON, build, filled, text
+from .nbgrader_course import build_course, hidden_test_lines, nbgrader, submit, visible_text
+
+pytestmark = pytest.mark.nbgrader
+
+HONEST = {"honest_correct": 5.0, "honest_blank": 0.0, "honest_sum_not_mean": 3.0}
+TIMEOUT = "8"
+
+
+def honest_notebooks() -> dict[str, bytes]:
+    import json
+
+    spec = json.loads((ROOT / "tests/fixtures/submissions" / LESSON / "sum_not_mean.json").read_text())
+    return {"honest_correct": text(filled()), "honest_blank": (NOTEBOOKS / f"{LESSON}.ipynb").read_bytes(),
+            "honest_sum_not_mean": text(filled(spec["answers"]))}
+
+
+def tree_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    for item in sorted(path.rglob("*")):
+        if item.is_file():
+            digest.update(item.name.encode() + item.read_bytes())
+    return digest.hexdigest()
+
+
+def autograder(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> dict:
+    base = tmp_path_factory.mktemp("hostile")
+    course, inbox = base / "course", base / "inbox"
+    build_course(course)
+    nbgrader(course, "generate_assignment", LESSON)
+    nbgrader(course, "generate_assignment", WRONG_LESSON)
+    for name in EXPECTED:
+        (inbox / name).mkdir(parents=True)
+        shutil.copyfile(FIXTURES / f"{name}.ipynb", inbox / name / f"{LESSON}.ipynb")
+    for name, data in honest_notebooks().items():
+        (inbox / name).mkdir(parents=True)
+        (inbox / name / f"{LESSON}.ipynb").write_bytes(data)
+    before = {"solutions": tree_digest(SOLUTIONS), "inbox": tree_digest(inbox)}
+    run = autograder("autograde", LESSON, "--course", str(course), "--from", str(inbox), "--timeout", TIMEOUT)
+    feedback = autograder("feedback", LESSON, "--course", str(course))
+    export = autograder("export", "--course", str(course))
+    report = autograder("report", LESSON, "--course", str(course))
+    after = {"solutions": tree_digest(SOLUTIONS), "inbox": tree_digest(inbox)}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        scores = {s.student.id: float(s.score) for s in gb.find_assignment(LESSON).submissions}
+        cells = {s.student.id: len(s.notebooks[0].grades) for s in gb.find_assignment(LESSON).submissions}
+    return {"course": course, "run": run, "feedback": feedback, "export": export, "report": report,
+            "scores": scores, "cells": cells, "before": before, "after": after}
+
+
+def test_fixtures_are_current(request):
+    """Are the committed hostile fixtures what tests/hostile.py builds from lesson 01 (``--update-golden``)?"""
+    built = build()
+    if request.config.getoption("--update-golden"):
+        FIXTURES.mkdir(parents=True, exist_ok=True)
+        for name, data in built.items():
+            (FIXTURES / name).write_bytes(data)
+    assert sorted(p.name for p in FIXTURES.glob("*.ipynb")) == sorted(built)
+    assert [n for n, data in built.items() if (FIXTURES / n).read_bytes() != data] == []
+    assert sorted(n.removesuffix(".ipynb") for n in built) == sorted(EXPECTED)
+
+
+def test_the_run_completes(graded):
+    """Does one run grade every submission, hostile or not, and exit 0 with a summary line for each?"""
+    assert graded["run"].returncode == 0, graded["run"].stderr[-3000:]
+    for name in [*EXPECTED, *HONEST]:
+        assert f" {name} " in graded["run"].stdout
+    assert f"{len(EXPECTED) + len(HONEST)} submissions, " in graded["run"].stdout
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hostile_submission_gets_its_rightful_score_or_a_flag(graded, name):
+    """Does each trick get the score its learner's functions earn, and the flag that tells the instructor?"""
+    score, flag = EXPECTED[name]
+    assert graded["scores"][name] == score
+    line = next(line for line in graded["run"].stdout.splitlines() if line.split()[1:2] == [name])
+    if flag is not None:
+        assert flag in line
+
+
+def test_honest_scores_are_unaffected(graded):
+    """Do the honest learners graded in the same run get exactly what they earned, with no flag?"""
+    assert {k: graded["scores"][k] for k in HONEST} == HONEST
+    for name in HONEST:
+        line = next(line for line in graded["run"].stdout.splitlines() if line.split()[1:2] == [name])
+        assert line.split()[2:] == [f"{HONEST[name]:g}", "5", "ok"]
+
+
+def test_gradebook_is_consistent(graded):
+    """Does the gradebook hold each submission once with every grade cell, and the exported CSV the same scores?"""
+    assert graded["export"].returncode == 0, graded["export"].stderr
+    assert set(graded["scores"]) == set(EXPECTED) | set(HONEST)
+    assert set(graded["cells"].values()) == {2}
+    with open(graded["course"] / "grades.csv", newline="") as f:
+        exported = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(f) if r["assignment"] == LESSON}
+    assert exported == graded["scores"]
+
+
+def test_nothing_outside_the_sandbox_changed(graded):
+    """Are the solutions and the submitted files unchanged after learner code tried to write everywhere?"""
+    assert graded["after"] == graded["before"]
+    assert not (Path.home() / "planted.txt").exists()
+
+
+def test_feedback_shows_no_hidden_test(graded):
+    """Does no feedback page, even of a notebook that tried to read the hidden tests, show them?"""
+    assert graded["feedback"].returncode == 0, graded["feedback"].stderr
+    lines = hidden_test_lines(SOLUTIONS / f"{LESSON}.ipynb", NOTEBOOKS / f"{LESSON}.ipynb")
+    pages = sorted((graded["course"] / "feedback").glob(f"*/{LESSON}/{LESSON}.html"))
+    assert len(pages) == len(EXPECTED) + len(HONEST)
+    for page in pages:
+        seen = visible_text(page.read_text(encoding="utf-8"))
+        assert [line for line in lines if line in seen] == [], page
+
+
+def test_report_counts_known_mistakes(graded):
+    """Does the misconception report name the bank mistake that the re-check found, with its count?"""
+    assert graded["report"].returncode == 0, graded["report"].stderr
+    out = graded["course"] / "reports"
+    rows = list(csv.DictReader((out / "misconceptions.csv").open()))
+    sums = {r["count"] for r in rows if r["check"] == "check_mse" and r["mistake"] == "sum_not_mean"}
+    assert sums == {"4"}  # honest_sum_not_mean, patches_numpy, replaces_check_module, blanks_later_cells
+    for name in ("grade_distribution.png", "exercises.png"):
+        assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "misconceptions.csv" in (out / "index.html").read_text()
+
+
+def test_stock_nbgrader_is_fooled_by_patches_numpy(tmp_path):
+    """Can the suite fail: does stock nbgrader give the patched-numpy notebook full marks for wrong functions?"""
+    course = tmp_path / "stock"
+    build_course(course)
+    nbgrader(course, "generate_assignment", LESSON)
+    target = submit(course, LESSON, "patches_numpy", {})
+    shutil.copyfile(FIXTURES / "patches_numpy.ipynb", target)
+    nbgrader(course, "autograde", LESSON)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert gb.find_submission(LESSON, "patches_numpy").score == 5.0
+    nb = nbformat.read(target, as_version=4)
+    assert "np.sum" in next(c.source for c in nb.cells if c.get("id") == "mse")

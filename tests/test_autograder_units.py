@@ -1,0 +1,159 @@
+"""The grader's parts on their own: the sandbox, the re-check and the repair of grade cells."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import messages as M
+from autograder.definitions import import_statements, learner_definitions, tampering
+from autograder.paths import SOLUTIONS, lessons
+from autograder.recheck import GradeCell, recheck
+from autograder.repair import is_test_cell, stage
+from autograder.replay import namespace, replay_cell
+from autograder.sandbox import Sandbox
+from autograder.wire import Decoder, Encoder
+
+from .hostile import LESSON, filled, released, text
+from .nbgrader_course import learner_code
+
+PROBE = """
+import os, socket, pathlib
+out = {"uid": os.getuid(), "solutions": sorted(os.listdir(SOLUTIONS)), "secret": os.path.exists(SECRET)}
+try:
+    socket.create_connection(("1.1.1.1", 80), timeout=2); out["net"] = True
+except OSError:
+    out["net"] = False
+try:
+    pathlib.Path(ROOT, "README.md").open("a"); out["root_writable"] = True
+except OSError:
+    out["root_writable"] = False
+pathlib.Path("scratch.txt").write_text("ok")
+print(json.dumps(out))
+"""
+
+
+def _probe(tmp_path: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    secret = tmp_path / "course"
+    secret.mkdir()
+    (secret / "gradebook.db").write_text("x")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    code = f"import json\nSOLUTIONS={str(SOLUTIONS)!r}\nSECRET={str(secret / 'gradebook.db')!r}\n" \
+           f"ROOT={str(SOLUTIONS.parent)!r}\n" + PROBE
+    process = Sandbox(scratch, hidden=(secret,)).popen([sys.executable, "-c", code], stdout=-1, stderr=-1, env=env)
+    out, err = process.communicate(timeout=120)
+    return subprocess.CompletedProcess(process.args, process.returncode, out.decode(), err.decode())
+
+
+@pytest.mark.skipif(not Path("/usr/bin/bwrap").exists() and not __import__("shutil").which("bwrap"),
+                    reason="bubblewrap is not installed (make test installs it)")
+def test_sandbox_hides_and_blocks(tmp_path):
+    """In the sandbox: is the uid unprivileged, are solutions and the course hidden, no network, the tree read-only?"""
+    done = _probe(tmp_path)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen == {"uid": 65534, "solutions": [], "secret": False, "net": False, "root_writable": False}
+    assert (tmp_path / "scratch" / "scratch.txt").read_text() == "ok"
+
+
+def test_without_bubblewrap_grading_runs_and_says_it_is_not_isolated(tmp_path):
+    """Without bwrap: does learner code still run, and is the instructor told loudly that it is not isolated?"""
+    env = dict(__import__("os").environ, HML_BWRAP="none")
+    code = "import autograder.sandbox as s, sys; p = s.Sandbox(s.Path('.'))" \
+           ".popen([sys.executable, '-c', 'print(42)']," \
+           " stdout=-1); print(p.communicate()[0].decode().strip())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.stdout.strip() == "42"
+    assert done.stderr.strip() == M.NOT_ISOLATED
+
+
+def test_definitions_keep_only_functions_classes_imports_and_constants():
+    """Does the re-check take defs, classes, imports and constants, and drop every other statement?"""
+    cells = ["import numpy as np\nnp.allclose = lambda *a: True\nEPS = 1e-12\nX = np.ones(3)\n",
+             "%matplotlib inline\ndef f(x):\n    return x\nwhile True:\n    pass\n", "def broken(:\n"]
+    found = learner_definitions(cells)
+    assert found.statements == ["import numpy as np", "EPS = 1e-12", "def f(x):\n    return x"]
+    assert found.names == ["np", "EPS", "f"]
+    assert found.skipped_cells == [2]
+    assert tampering(cells) == [M.FLAG_TAMPERING.format(cell=1, line=2, what="np.allclose")]
+
+
+def test_wire_round_trip_keeps_values_and_refuses_strange_data():
+    """Do arrays, scalars, dicts and generators survive the trip, and is anything else refused?"""
+    import numpy as np
+
+    value = {"w": np.arange(6.0).reshape(2, 3), "b": np.float32(1.5), "t": (1, [2.0, float("nan")]),
+             "rng": np.random.default_rng(3)}
+    back = Decoder().decode(json.loads(json.dumps(Encoder().encode(value))))
+    assert back["w"].tolist() == value["w"].tolist() and back["b"].dtype == np.float32 and back["b"].shape == ()
+    assert back["t"][0] == 1 and np.isnan(back["t"][1][1])
+    assert back["rng"].random() == np.random.default_rng(3).random()
+    with pytest.raises(ValueError):
+        Decoder().decode({"$nd": ["|O", [1], "AA=="]})
+
+
+def test_replay_refuses_a_record_that_does_not_match_the_check():
+    """Does a record with no calls, or with a forged pass line, score 0 rather than pass?"""
+    cell = GradeCell("check_mse", "check.mse(mse)", 2.0)
+    ns, classes = namespace({"mse": {"kind": "function"}}, "import numpy as np\nfrom lesson_utils import check")
+    empty = replay_cell(cell.grade_id, cell.source, cell.points, [], ns, classes)
+    assert (empty.passed, empty.points, empty.replay_problem) == (False, 0.0, M.REPLAY_RAN_OUT.format(name="mse"))
+    forged = replay_cell(cell.grade_id, cell.source, cell.points, [{"end": "check_mse", "passed": True}], ns, classes)
+    assert (forged.passed, forged.points) == (False, 0.0)
+
+
+def _lesson_cells(lesson: str):
+    nb = nbformat.read(SOLUTIONS / f"{lesson}.ipynb", as_version=4)
+    cells = [GradeCell(c.metadata["nbgrader"]["grade_id"], c.source, float(c.metadata["nbgrader"]["points"]))
+             for c in nb.cells if is_test_cell(c)]
+    given = [c.source for c in nb.cells if c.cell_type == "code" and not is_test_cell(c)]
+    return nb, cells, import_statements(given)
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "submissions"
+CASES = [(p.stem, "correct") for p in lessons()] + [
+    (path.parent.name, path.stem) for path in sorted(FIXTURES.glob("*/*.json"))]
+
+
+@pytest.mark.parametrize(("lesson", "who"), CASES, ids=[f"{a}-{b}" for a, b in CASES])
+def test_recheck_agrees_with_the_checks_on_every_lesson(lesson, who):
+    """On every lesson, does the replayed re-check give correct answers and each known mistake their score?"""
+    nb, cells, imports = _lesson_cells(lesson)
+    answers = {} if who == "correct" else json.loads((FIXTURES / lesson / f"{who}.json").read_text())["answers"]
+    sources = []
+    for c in nb.cells:
+        gid = c.metadata.get("nbgrader", {}).get("grade_id")
+        if c.cell_type != "code" or is_test_cell(c):
+            sources.append("")
+        else:
+            sources.append(answers.get(gid, learner_code(c.source)))
+    found = learner_definitions(sources)
+    result = recheck(found.statements, found.names, imports, cells, timeout=120)
+    expected = sum(c.points for c in cells) if who == "correct" else \
+        json.loads((FIXTURES / lesson / f"{who}.json").read_text())["score"]
+    assert result.flags == []
+    assert sum(v.points for v in result.verdicts) == expected
+
+
+def test_repair_restores_deleted_and_duplicated_grade_cells():
+    """Is a deleted grade cell put back, a duplicated one kept once, each with its sentence?"""
+    release = released()
+    nb = filled()
+    tests = [c for c in nb.cells if is_test_cell(c)]
+    nb.cells.remove(tests[0])
+    twin = nbformat.from_dict(json.loads(json.dumps(tests[1])))
+    twin["id"] = "check-twice"
+    nb.cells.append(twin)
+    staged = stage(text(nb), LESSON, release, {})
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in staged.notebook.cells if is_test_cell(c)]
+    assert ids == ["check_mse", "check_cross_entropy"]
+    assert staged.flags == [M.FLAG_CELL_RESTORED.format(grade_id="check_mse"),
+                            M.FLAG_CELL_DUPLICATED.format(grade_id="check_cross_entropy", count=2)]
+    position = [c.get("id") for c in staged.notebook.cells].index("check_mse")
+    assert staged.notebook.cells[position - 1].get("id") == "mse"
