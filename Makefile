@@ -8,6 +8,8 @@ ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 CHROMIUM   ?= /usr/bin/chromium
+# The grader runs learner code in bubblewrap (python -m autograder autograde).
+BWRAP      ?= /usr/bin/bwrap
 
 export PYTHONHASHSEED := 0
 export JUPYTER_PLATFORM_DIRS := 1
@@ -31,13 +33,18 @@ lab: install
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT)
 
 ## test: lint, then every test (unit, nbval on solutions/, drift, nbgrader end to end, browser)
-test: install $(CHROMIUM) lint
+test: install $(CHROMIUM) $(BWRAP) lint
 	$(BIN)/python -m pytest
 
 $(CHROMIUM):
 	@command -v apt-get >/dev/null || { echo "The browser tests need Chromium at $(CHROMIUM) (set CHROMIUM=/path/to/chromium)"; exit 1; }
 	$(SUDO) apt-get update -qq
 	$(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji
+
+$(BWRAP):
+	@command -v apt-get >/dev/null || { echo "The grader's sandbox needs bubblewrap at $(BWRAP) (set BWRAP=/path/to/bwrap)"; exit 1; }
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq bubblewrap
 
 lint: install
 	$(BIN)/ruff check .
