@@ -63,12 +63,12 @@ def graded(tmp_path_factory) -> dict:
     for name, data in honest_notebooks().items():
         (inbox / name).mkdir(parents=True)
         (inbox / name / f"{LESSON}.ipynb").write_bytes(data)
-    before = {"solutions": tree_digest(SOLUTIONS), "inbox": tree_digest(inbox)}
+    before = {"source": tree_digest(course / "source"), "inbox": tree_digest(inbox)}
     run = autograder("autograde", LESSON, "--course", str(course), "--from", str(inbox), "--timeout", TIMEOUT)
     feedback = autograder("feedback", LESSON, "--course", str(course))
     export = autograder("export", "--course", str(course))
     report = autograder("report", LESSON, "--course", str(course))
-    after = {"solutions": tree_digest(SOLUTIONS), "inbox": tree_digest(inbox)}
+    after = {"source": tree_digest(course / "source"), "inbox": tree_digest(inbox)}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         scores = {s.student.id: float(s.score) for s in gb.find_assignment(LESSON).submissions}
         cells = {s.student.id: len(s.notebooks[0].grades) for s in gb.find_assignment(LESSON).submissions}
@@ -125,9 +125,15 @@ def test_gradebook_is_consistent(graded):
 
 
 def test_nothing_outside_the_sandbox_changed(graded):
-    """Are the solutions and the submitted files unchanged after learner code tried to write everywhere?"""
+    """Did every write outside the sandbox fail, leaving the course's sources and the collected files unchanged?"""
     assert graded["after"] == graded["before"]
     assert not (Path.home() / "planted.txt").exists()
+    nb = nbformat.read(graded["course"] / "autograded" / "writes_outside" / LESSON / f"{LESSON}.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells if c.get("id") == "learner-setup" for o in c.outputs)
+    lines = printed.splitlines()
+    assert len(lines) == 5
+    assert [line.split()[:3] for line in lines[:4]] == [["could", "not", "write"]] * 4
+    assert lines[4] == "wrote /tmp/planted.txt"  # its own private /tmp, which is HOME inside
 
 
 def test_feedback_shows_no_hidden_test(graded):
