@@ -4,7 +4,8 @@ Prints, side by side:
 - the course's floor (issue 7): start a kernel through nbclient, import NumPy, Matplotlib and torch,
   run `1 + 1`, shut down; and each lesson's own floor: the same with only that lesson's import statements
   (medians of --repeat runs);
-- each solution notebook executed top to bottom in a fresh kernel, against its own floor and the course's;
+- each solution notebook executed top to bottom in a fresh kernel, against its own floor (and that
+  floor against the course's);
 - the whole `pytest --nbval` run on solutions/ as `make test` runs it (this project's pytest settings:
   `-n 2 --dist loadfile`), against the sum of the floors, that sum divided by the cores, and the
   notebooks executed one after another.
@@ -50,7 +51,7 @@ def main() -> None:
 
     paths = lessons(SOLUTIONS)
     course_floor = floor(args.repeat).seconds
-    w = 50
+    w = 58
     print(f"{'what':<{w}} {'ours':>9} {'baseline':>9} {'ratio':>6}")
     print(f"{'course floor: kernel + numpy/matplotlib/torch + 1+1':<{w}} {course_floor:>8.2f}s")
     total = own_floors = 0.0
@@ -59,9 +60,9 @@ def main() -> None:
         seconds = run_lesson(path).seconds
         total += seconds
         own_floors += own
-        print(f"{path.stem + ' floor (its own imports) vs course floor':<{w}} {own:>8.2f}s {course_floor:>8.2f}s "
+        print(f"{path.stem + ': its own floor vs course floor':<{w}} {own:>8.2f}s {course_floor:>8.2f}s "
               f"{ratio(own, course_floor):>6}")
-        print(f"{'execute ' + path.stem + ' vs its own floor':<{w}} {seconds:>8.2f}s {own:>8.2f}s "
+        print(f"{path.stem + ': executed vs its own floor':<{w}} {seconds:>8.2f}s {own:>8.2f}s "
               f"{ratio(seconds, own):>6}")
     floors = course_floor * len(paths)
     n = len(paths)
