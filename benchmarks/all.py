@@ -56,6 +56,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = datetime.datetime.now()
+    load_before = os.getloadavg()[0]
     sections, targets, failed = [], [], []
     for name in BENCHMARKS:
         if not (HERE / f"{name}.py").exists():
@@ -74,7 +75,8 @@ def main() -> None:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text("\n".join([
         "# Benchmarks", "",
-        f"{started:%Y-%m-%d %H:%M}, {machine()}.", "",
+        f"{started:%Y-%m-%d %H:%M}, {machine()}; load average {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after (other work on the machine makes every figure noisier).", "",
         *table, "",
         *([f"Failed: {', '.join(failed)}.", ""] if failed else []),
         *sections,
