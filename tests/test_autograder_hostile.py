@@ -151,7 +151,8 @@ def test_report_counts_known_mistakes(graded):
     """Does the misconception report name the bank mistake that the re-check found, with its count?"""
     assert graded["report"].returncode == 0, graded["report"].stderr
     out = graded["course"] / "reports"
-    rows = list(csv.DictReader((out / "misconceptions.csv").open()))
+    with open(out / "misconceptions.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
     sums = {r["count"] for r in rows if r["check"] == "check_mse" and r["mistake"] == "sum_not_mean"}
     assert sums == {"4"}  # honest_sum_not_mean, patches_numpy, replaces_check_module, blanks_later_cells
     for name in ("grade_distribution.png", "exercises.png"):
