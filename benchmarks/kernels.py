@@ -75,20 +75,32 @@ def run_notebook(nb: nbformat.NotebookNode, cwd: Path | None = None) -> KernelRu
     return KernelRun(seconds=seconds, peak_bytes=peak)
 
 
+def _parsed(cell: nbformat.NotebookNode) -> ast.Module | None:
+    """A code cell's source as Python (IPython magic lines become ``pass``), or None."""
+    if cell.cell_type != "code":
+        return None
+    lines = [line[:len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!")) else line
+             for line in cell.source.splitlines()]
+    try:
+        return ast.parse("\n".join(lines))
+    except SyntaxError:
+        return None
+
+
+def _imports(tree: ast.Module) -> list[ast.stmt]:
+    return [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+
+
 def import_statements(nb: nbformat.NotebookNode) -> str:
-    """Every top-level import statement in the code cells of ``nb``, in order (IPython magics skipped)."""
-    statements = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        lines = [line[:len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!")) else line
-                 for line in cell.source.splitlines()]
-        try:
-            tree = ast.parse("\n".join(lines))
-        except SyntaxError:
-            continue
-        statements += [ast.unparse(node) for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
-    return "\n".join(statements)
+    """Every top-level import statement in the code cells of ``nb``, in order."""
+    trees = [tree for tree in map(_parsed, nb.cells) if tree is not None]
+    return "\n".join(ast.unparse(node) for tree in trees for node in _imports(tree))
+
+
+def import_cells(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """(the whole cell, its import statements alone) for every code cell of ``nb`` that imports something."""
+    trees = [tree for tree in map(_parsed, nb.cells) if tree is not None and _imports(tree)]
+    return [(ast.unparse(tree), "\n".join(ast.unparse(node) for node in _imports(tree))) for tree in trees]
 
 
 def floor_notebook(imports: str = FLOOR_IMPORTS) -> nbformat.NotebookNode:

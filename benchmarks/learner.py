@@ -5,11 +5,11 @@ Prints, side by side in one run:
   alone (the floor), and whether torch got imported;
 - for every exercise in `lesson_utils.check.EXERCISES`, `check.NAME(reference)` against the time the
   reference itself runs inside that call. Each exercise runs in a fresh interpreter that has already
-  imported what its lesson's notebook imports (NumPy, Matplotlib, torch where the lesson uses it) and the
-  reference: the first call (cold: it also loads the lesson's checks) and the median of the next --repeat
-  calls (warm). The reference's own time is measured where the harness runs learner code (the one
-  `call_with_time_limit` gate every check goes through) and around each direct call of the function;
-  what is left is the check's overhead.
+  run its lesson notebook's import cells (NumPy, Matplotlib, torch where the lesson uses it, and settings
+  such as `torch.set_num_threads(1)`) and imported the reference: the first call (cold: it also loads
+  the lesson's checks) and the median of the next --repeat calls (warm). The reference's own time is
+  measured where the harness runs learner code (the one `call_with_time_limit` gate every check goes
+  through) and around each direct call of the function; what is left is the check's overhead.
 
 Targets (issue 7): `import lesson_utils` under 0.3 s without importing torch; every check's overhead
 under 100 ms beyond the function itself.
@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 import nbformat
-from kernels import import_statements
+from kernels import import_cells
 from report import ratio, target
 
 IMPORT_TARGET = 0.3
@@ -85,10 +85,16 @@ class Stopwatch:
         return timed
 
 
-def notebook_imports(lesson: str) -> str:
-    """The import statements of the lesson's solution notebook (what a learner's kernel has loaded)."""
+def run_notebook_setup(lesson: str) -> None:
+    """Run the cells of the lesson's solution notebook that import something, as a learner's kernel has;
+    a cell that needs more of the notebook than that runs its import statements only."""
     found = sorted(SOLUTIONS.glob(f"{lesson.removeprefix('lesson')}_*.ipynb"))
-    return import_statements(nbformat.read(found[0], as_version=4)) if found else ""
+    namespace: dict = {}
+    for whole, imports in import_cells(nbformat.read(found[0], as_version=4)) if found else ():
+        try:
+            exec(whole, namespace)
+        except Exception:
+            exec(imports, namespace)
 
 
 def measure_exercise(name: str, repeat: int) -> dict:
@@ -99,7 +105,7 @@ def measure_exercise(name: str, repeat: int) -> dict:
     from lesson_utils import check, harness
 
     lesson = check._LESSON_OF[name]
-    exec(notebook_imports(lesson), {})
+    run_notebook_setup(lesson)
     solution = getattr(importlib.import_module(f"lesson_utils.{lesson}.reference"), name)
     stopwatch = Stopwatch()
     gate = harness.call_with_time_limit
