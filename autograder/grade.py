@@ -3,12 +3,18 @@
 For each submission (``submitted/<student>/<lesson>/<lesson>.ipynb``, never changed):
 
 1. :mod:`autograder.repair` reads it into the notebook to grade, written to
-   ``.grading/staged/`` (nbgrader's ``submitted_directory`` for the run);
-2. nbgrader's own autograde runs it in the sandboxed kernel (:mod:`autograder.kernel`),
-   filling the SQLite gradebook;
-3. :mod:`autograder.recheck` grades the learner's definitions outside that kernel;
-4. where the two differ, the re-check's points go into the gradebook as nbgrader's
-   manual score, with a comment on the exercise's cell, and the notebook is flagged.
+   ``.grading/staged/`` (nbgrader's ``submitted_directory`` for the run), and nbgrader's
+   sanitizing preprocessors prepare it (:meth:`Recorder.prepare`);
+2. a worker (:mod:`autograder.worker`) runs it with nbgrader's ``Execute`` in the
+   sandboxed kernel (:mod:`autograder.kernel`), and the re-check
+   (:mod:`autograder.recheck`) grades the learner's definitions outside that kernel;
+3. back here, nbgrader's own autograde records the executed notebook in the SQLite
+   gradebook, and where the re-check differs, its points go in as nbgrader's manual
+   score, with a comment on the exercise's cell, and the notebook is flagged
+   (:meth:`Recorder.record`).
+
+Only this module's :class:`Recorder` opens the gradebook; :mod:`autograder.dispatch`
+runs step 2 for many submissions at once (see there for why this split).
 
 ``.grading/ledger.json`` records each submission's hash and state, written atomically
 before and after it is graded: a run killed at any point and started again grades
@@ -25,17 +31,20 @@ import json
 import os
 import shutil
 import tempfile
-import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import nbformat
+from nbgrader.preprocessors import NbGraderPreprocessor
+from sqlalchemy.exc import SAWarning
 
 from . import messages as M
-from .definitions import import_statements, learner_definitions, tampering
-from .kernel import ENV, KERNEL_NAME, install_kernelspec, settings
-from .recheck import DEFAULT_TIMEOUT, GradeCell, recheck
+from .definitions import import_statements
+from .recheck import DEFAULT_TIMEOUT, GradeCell
 from .repair import grade_id, is_test_cell, stage
+from .replay import CellVerdict
 from .sandbox import Limits
 
 GRADING = ".grading"
@@ -55,6 +64,8 @@ class Result:
     status: str = "done"
     graded_at: float = 0.0
     skipped: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Where the time went: prepare and record (here), kernel and recheck (in the worker)."""
 
 
 class Ledger:
@@ -156,119 +167,194 @@ class Options:
     hidden: tuple[Path, ...] = ()
 
 
-def _nbgrader_api(course: Path, lesson_timeout: float, ipc_prefix: Path):
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
+class ExecutedElsewhere(NbGraderPreprocessor):
+    """Stands in for nbgrader's ``Execute`` when the parent records a worker's result.
 
-    config = Config()
-    config_file = course / "nbgrader_config.py"
-    if config_file.is_file():
-        config.merge(PyFileConfigLoader(config_file.name, path=str(course)).load_config())
-    config.CourseDirectory.root = str(course)
-    config.CourseDirectory.submitted_directory = STAGED
-    config.Execute.kernel_name = KERNEL_NAME
-    config.Execute.timeout = int(max(1, lesson_timeout))
-    config.Execute.interrupt_on_timeout = True
-    config.Execute.startup_timeout = 120
-    config.KernelManager.transport = "ipc"
-    config.KernelManager.ip = str(ipc_prefix)
-    coursedir = CourseDirectory(config=config)
-    return NbGraderAPI(coursedir=coursedir, config=config)
+    It takes the notebook that nbgrader's own sanitizing pass produced here and gives it
+    the outputs of the same notebook as the worker's ``Execute`` ran it. The two must
+    hold the same cells (types and sources), or the record is refused; when the kernel
+    did not run to the end, it raises as ``Execute`` would have.
+    """
+
+    pending: ClassVar[dict[tuple[str, str], dict]] = {}
+
+    def preprocess(self, nb, resources):
+        key = (resources["nbgrader"]["assignment"], resources["nbgrader"]["student"])
+        outcome = self.pending[key]
+        if outcome["executed"] is None:
+            raise RuntimeError(f"{outcome['kernel']}: the notebook did not run to the end in the grading kernel")
+        executed = nbformat.reads(outcome["executed"], as_version=4)
+        if [(c.cell_type, c.source) for c in executed.cells] != [(c.cell_type, c.source) for c in nb.cells]:
+            raise RuntimeError("the executed notebook does not hold the cells that were sent to be executed")
+        for cell, ran in zip(nb.cells, executed.cells, strict=True):
+            if cell.cell_type == "code":
+                cell.outputs = ran.outputs
+                cell.execution_count = ran.execution_count
+        nb.metadata["language_info"] = executed.metadata.get("language_info", {})
+        return nb, resources
+
+
+class Recorder:
+    """The trusted parent's side of grading: the only code that opens the gradebook.
+
+    :meth:`prepare` stages a submission and runs nbgrader's sanitizing preprocessors on
+    it (they read the gradebook), giving a :class:`~autograder.worker.Task`; :meth:`record`
+    runs nbgrader's own ``autograde`` converter on the same staged file with ``Execute``
+    replaced by :class:`ExecutedElsewhere` (so nbgrader creates the student and the
+    submission, saves the auto grades and writes ``autograded/`` as it always does), then
+    writes the re-check's verdicts. The nbgrader configuration is read once per run.
+    """
+
+    def __init__(self, course: Path, options: Options):
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.converters import Autograde
+        from nbgrader.coursedir import CourseDirectory
+        from traitlets.config import Config
+        from traitlets.config.loader import PyFileConfigLoader
+
+        self.course = course
+        self.options = options
+        config = Config()
+        config_file = course / "nbgrader_config.py"
+        if config_file.is_file():
+            config.merge(PyFileConfigLoader(config_file.name, path=str(course)).load_config())
+        config.CourseDirectory.root = str(course)
+        config.CourseDirectory.submitted_directory = STAGED
+        from nbgrader.preprocessors import Execute
+
+        def steps(name: str) -> list:  # the course's configured preprocessors, or nbgrader's defaults
+            chosen = config.Autograde[name] if name in config.Autograde else Autograde.class_traits()[name].default()
+            return list(chosen)
+
+        config.Autograde.autograde_preprocessors = [ExecutedElsewhere if s is Execute else s
+                                                    for s in steps("autograde_preprocessors")]
+        self.coursedir = CourseDirectory(config=config)
+        self.api = NbGraderAPI(coursedir=self.coursedir, config=config)
+        self.sanitizers = [step(config=config) for step in steps("sanitize_preprocessors")]
+        self.files: dict[str, dict[str, bytes]] = {}
+
+    def lesson_files(self, lesson: str) -> dict[str, bytes]:
+        """The lesson's other source files, which nbgrader puts beside the notebook it runs."""
+        if lesson not in self.files:
+            from nbgrader import utils
+
+            root = self.course / "source" / lesson
+            self.files[lesson] = {os.path.relpath(f, root): Path(f).read_bytes() for f in
+                                  utils.find_all_files(str(root), [*self.coursedir.ignore, "*.ipynb"])}
+        return self.files[lesson]
+
+    def prepare(self, lesson: Lesson, student: str, path: Path, others: dict[str, set[str]]):
+        """Stage one submission (never changing the file) and make the task a worker runs."""
+        from .worker import Task
+
+        result = Result(lesson.name, student, max_score=lesson.max_score, sha256=sha256(path))
+        staged = stage(path.read_bytes(), lesson.name, lesson.release, others)
+        result.flags.extend(staged.flags)
+        target = self.course / STAGED / student / lesson.name
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        nbformat.write(staged.notebook, target / f"{lesson.name}.ipynb")
+        timestamp = path.parent / "timestamp.txt"
+        if timestamp.is_file():
+            shutil.copyfile(timestamp, target / "timestamp.txt")
+        nb = nbformat.read(target / f"{lesson.name}.ipynb", as_version=4)
+        resources = {"nbgrader": {"student": student, "assignment": lesson.name, "notebook": lesson.name,
+                                  "db_url": self.coursedir.db_url}}
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            for step in self.sanitizers:
+                nb, resources = step.preprocess(nb, resources)
+        options = self.options
+        task = Task(lesson=lesson.name, student=student, notebook=nbformat.writes(nb),
+                    test_cells=[is_test_cell(c) for c in nb.cells],
+                    cells=[(c.grade_id, c.source, c.points) for c in lesson.cells], imports=lesson.imports,
+                    given=sorted({c.source for c in lesson.release.cells}), blank=staged.blank,
+                    timeout=options.timeout, limits=asdict(options.limits),
+                    hidden=[str(p) for p in (self.course, *options.hidden)], files=self.lesson_files(lesson.name))
+        return task, result, staged.notebook
+
+    def record(self, lesson: Lesson, result: Result, staged_notebook, outcome: dict) -> Result:
+        """Write a worker's outcome into the gradebook through nbgrader (see the class docstring)."""
+        from nbgrader.api import Gradebook
+
+        student = result.student
+        key = (lesson.name, student)
+        ExecutedElsewhere.pending[key] = outcome
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+                    warnings.catch_warnings():
+                # nbgrader 0.9.6 adds a new submission through a relationship before the session holds it,
+                # which SQLAlchemy 2 warns about on every first autograde; the row is written all the same.
+                warnings.filterwarnings("ignore", message="Object of type <Submitted", category=SAWarning)
+                done = self.api.autograde(lesson.name, student, force=True, create=True)
+        finally:
+            ExecutedElsewhere.pending.pop(key, None)
+        autograded = self.course / "autograded" / student / lesson.name / f"{lesson.name}.ipynb"
+        if not done.get("success") or not autograded.is_file():
+            error = outcome["kernel"] if outcome["executed"] is None else _first_error(done)
+            result.kernel = error
+            result.flags.append(M.FLAG_KERNEL_FAILED.format(error=error))
+            autograded.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(staged_notebook, autograded)  # so that feedback can still be generated
+        result.flags.extend(outcome["flags"])
+        result.seconds.update(outcome.get("seconds", {}))
+
+        # the gradebook: nbgrader's record, the re-check's verdict where they differ
+        with Gradebook(self.coursedir.db_url) as gb:
+            try:
+                submission = gb.find_submission(lesson.name, student)
+            except Exception:
+                gb.update_or_create_student(student)
+                submission = gb.add_submission(lesson.name, student)
+            notebook = gb.find_submission_notebook(lesson.name, lesson.name, student)
+            disagree = False
+            for verdict in (CellVerdict(**v) for v in outcome["verdicts"]):
+                grade = gb.find_grade(verdict.grade_id, lesson.name, lesson.name, student)
+                kernel = grade.auto_score
+                points = verdict.points
+                if kernel is None or abs(kernel - points) > 1e-9:
+                    grade.manual_score = points
+                    if kernel is not None:
+                        disagree = True
+                        result.flags.append(M.FLAG_DISAGREE.format(grade_id=verdict.grade_id, kernel=kernel,
+                                                                   recheck=points))
+                else:
+                    grade.manual_score = None
+                exercise = lesson.exercise_of.get(verdict.grade_id)
+                if exercise:
+                    with contextlib.suppress(Exception):
+                        comment = gb.find_comment(exercise, lesson.name, lesson.name, student)
+                        comment.manual_comment = M.COMMENT.format(points=points, max_points=verdict.max_points,
+                                                                  message=verdict.message or "") \
+                            if grade.manual_score is not None else None
+                result.cells[verdict.grade_id] = {"points": points, "max": verdict.max_points,
+                                                  "passed": verdict.passed, "mistake": verdict.mistake,
+                                                  "kernel": kernel, "exercise": exercise}
+            notebook.flagged = bool(disagree or result.flags)
+            gb.db.commit()
+            result.score = float(submission.score)
+            result.max_score = float(submission.max_score)
+        return result
+
+    def total(self, lesson: str, student: str) -> float | None:
+        """The gradebook's score of one submission (None when it holds none)."""
+        from nbgrader.api import Gradebook
+
+        try:
+            with Gradebook(self.coursedir.db_url) as gb:
+                return float(gb.find_submission(lesson, student).score)
+        except Exception:
+            return None
 
 
 def grade_one(course: Path, lesson: Lesson, student: str, path: Path, options: Options,
-              others: dict[str, set[str]]) -> Result:
-    """Grade one submission end to end (see the module docstring); the gradebook holds the result."""
-    from nbgrader.api import Gradebook
+              others: dict[str, set[str]], recorder: Recorder | None = None) -> Result:
+    """Grade one submission end to end in this process (see the module docstring)."""
+    from .worker import run_task
 
-    result = Result(lesson.name, student, max_score=lesson.max_score, sha256=sha256(path))
-    staged = stage(path.read_bytes(), lesson.name, lesson.release, others)
-    result.flags.extend(staged.flags)
-    target = course / STAGED / student / lesson.name
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    nbformat.write(staged.notebook, target / f"{lesson.name}.ipynb")
-    timestamp = path.parent / "timestamp.txt"
-    if timestamp.is_file():
-        shutil.copyfile(timestamp, target / "timestamp.txt")
-
-    # nbgrader's autograde in the sandboxed kernel
-    spec_dir = install_kernelspec(course / GRADING / "jupyter")
-    ipc_dir = Path(tempfile.mkdtemp(prefix="hml-ipc-"))
-    hidden = [course, *options.hidden]
-    env = {ENV: settings(hidden, ipc_dir, options.limits),
-           "JUPYTER_PATH": os.pathsep.join([str(spec_dir), os.environ.get("JUPYTER_PATH", "")])}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        api = _nbgrader_api(course, options.timeout, ipc_dir / "k")
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            outcome = api.autograde(lesson.name, student, force=True, create=True)
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        shutil.rmtree(ipc_dir, ignore_errors=True)
-    autograded = course / "autograded" / student / lesson.name / f"{lesson.name}.ipynb"
-    if not outcome.get("success") or not autograded.is_file():
-        error = _first_error(outcome)
-        result.kernel = error
-        result.flags.append(M.FLAG_KERNEL_FAILED.format(error=error))
-        autograded.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(staged.notebook, autograded)  # so that feedback can still be generated
-
-    # the trusted re-check
-    sources = [c.source if c.cell_type == "code" and not is_test_cell(c) else "" for c in staged.notebook.cells]
-    definitions = learner_definitions([] if staged.blank else sources)
-    result.flags.extend(M.FLAG_SYNTAX.format(cell=i + 1) for i in definitions.skipped_cells if sources[i].strip())
-    result.flags.extend(M.FLAG_COURSE_IMPORT.format(module=m) for m in definitions.course_imports)
-    given = {c.source for c in lesson.release.cells}
-    result.flags.extend(tampering([s if s not in given else "" for s in sources]))
-    checked = recheck(definitions.statements, definitions.names, lesson.imports, lesson.cells,
-                      timeout=options.timeout, hidden=tuple(hidden), limits=options.limits)
-    result.flags.extend(checked.flags)
-
-    # the gradebook: nbgrader's record, the re-check's verdict where they differ
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        try:
-            submission = gb.find_submission(lesson.name, student)
-        except Exception:
-            gb.update_or_create_student(student)
-            submission = gb.add_submission(lesson.name, student)
-        notebook = gb.find_submission_notebook(lesson.name, lesson.name, student)
-        disagree = False
-        for verdict in checked.verdicts:
-            grade = gb.find_grade(verdict.grade_id, lesson.name, lesson.name, student)
-            kernel = grade.auto_score
-            points = verdict.points
-            if kernel is None or abs(kernel - points) > 1e-9:
-                grade.manual_score = points
-                if kernel is not None:
-                    disagree = True
-                    result.flags.append(M.FLAG_DISAGREE.format(grade_id=verdict.grade_id, kernel=kernel,
-                                                               recheck=points))
-            else:
-                grade.manual_score = None
-            exercise = lesson.exercise_of.get(verdict.grade_id)
-            if exercise:
-                with contextlib.suppress(Exception):
-                    comment = gb.find_comment(exercise, lesson.name, lesson.name, student)
-                    comment.manual_comment = M.COMMENT.format(points=points, max_points=verdict.max_points,
-                                                              message=verdict.message or "") \
-                        if grade.manual_score is not None else None
-            result.cells[verdict.grade_id] = {"points": points, "max": verdict.max_points, "passed": verdict.passed,
-                                              "mistake": verdict.mistake, "kernel": kernel,
-                                              "exercise": exercise}
-        notebook.flagged = bool(disagree or result.flags)
-        gb.db.commit()
-        result.score = float(submission.score)
-        result.max_score = float(submission.max_score)
-    return result
+    recorder = recorder or Recorder(course, options)
+    task, result, staged = recorder.prepare(lesson, student, path, others)
+    return recorder.record(lesson, result, staged, run_task(task))
 
 
 def _first_error(outcome: dict) -> str:
@@ -280,32 +366,18 @@ def _first_error(outcome: dict) -> str:
     return (lines[-1] if lines else "unknown error")[:120]
 
 
-def grade_lesson_submission(course: Path, lesson: Lesson, student: str, path: Path, options: Options,
-                            ledger: Ledger, others: dict[str, set[str]], force: bool = False) -> Result:
-    """Grade one submission unless the ledger says it is done for these exact bytes; record the outcome."""
-    previous = ledger.get(lesson.name, student)
-    digest = sha256(path)
-    if not force and previous and previous.get("status") == "done" and previous.get("sha256") == digest \
-            and _gradebook_total(course, lesson.name, student) == previous.get("score"):
+def kept_result(ledger: Ledger, recorder: Recorder, lesson: str, student: str, digest: str) -> Result | None:
+    """The ledger's result when these exact bytes were graded to the end and the gradebook still holds it."""
+    previous = ledger.get(lesson, student)
+    if previous and previous.get("status") == "done" and previous.get("sha256") == digest \
+            and recorder.total(lesson, student) == previous.get("score"):
         kept = Result(**{k: v for k, v in previous.items() if k in Result.__dataclass_fields__})
         kept.skipped = True
         return kept
-    ledger.put(Result(lesson.name, student, sha256=digest, status="grading"))
-    try:
-        result = grade_one(course, lesson, student, path, options, others)
-        result.graded_at = time.time()
-    except Exception as error:  # a bug or a broken course must not stop the other submissions
-        result = Result(lesson.name, student, sha256=digest, status="error", kernel="-",
-                        flags=[f"grading failed: {type(error).__name__}: {error}"[:300]])
-    ledger.put(result)
-    return result
+    return None
 
 
-def _gradebook_total(course: Path, lesson: str, student: str) -> float | None:
-    from nbgrader.api import Gradebook
-
-    try:
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-            return float(gb.find_submission(lesson, student).score)
-    except Exception:
-        return None
+def failed(lesson: str, student: str, digest: str, error: BaseException) -> Result:
+    """The result of a submission that the grader could not grade (a bug or a broken course, never the learner)."""
+    return Result(lesson, student, sha256=digest, status="error", kernel="-",
+                  flags=[f"grading failed: {type(error).__name__}: {error}"[:300]])

@@ -40,6 +40,11 @@ def add_commands(commands) -> None:
                        help="a folder of submissions, <student>/<lesson>.ipynb (copied into submitted/)")
     grade.add_argument("--timeout", type=float, default=60.0, help="seconds per cell (default 60)")
     grade.add_argument("--force", action="store_true", help="grade again even what is already graded")
+    grade.add_argument("--workers", type=int, default=None,
+                       help="submissions graded at once on this machine (default: the number of cores; "
+                            "1 grades in this process, more start a local Dask cluster)")
+    grade.add_argument("--scheduler", metavar="ADDRESS",
+                       help="grade on the Dask cluster of this scheduler (e.g. tcp://host:8786) instead")
     commands.choices["export"].add_argument("--to", type=Path, help="CSV file (default COURSE/grades.csv)")
     commands.choices["report"].add_argument("--to", type=Path, help="folder (default COURSE/reports)")
 
@@ -97,10 +102,13 @@ def release(args) -> int:
 def autograde(args) -> int:
     from tqdm import tqdm
 
-    from .grade import Ledger, Lesson, Options, grade_lesson_submission, import_submissions, other_lessons, submissions
+    from .dispatch import default_workers, grade
+    from .grade import Options, import_submissions, submissions
 
     course = _course(args.course)
     lessons = _lessons(course, args.lessons, released=True)
+    if args.workers is not None and args.workers < 1:
+        raise CommandError(M.BAD_WORKERS.format(workers=args.workers))
     if args.source is not None:
         if not args.source.is_dir():
             raise CommandError(M.NO_SUBMISSIONS.format(lesson=", ".join(lessons), path=args.source))
@@ -112,15 +120,17 @@ def autograde(args) -> int:
     jobs = [(lesson, student, path) for lesson in lessons for student, path in submissions(course, lesson)]
     if not jobs:
         raise CommandError(M.NO_SUBMISSIONS.format(lesson=", ".join(lessons), path=course / "submitted"))
-    ledger = Ledger(course)
     hidden = (args.source.resolve(),) if args.source is not None else ()
     options = Options(timeout=args.timeout, hidden=hidden)
-    loaded = {lesson: (Lesson(course, lesson), other_lessons(course, lesson)) for lesson in lessons}
-    results = []
-    for lesson, student, path in tqdm(jobs, desc="grading", unit="submission", file=sys.stderr):
-        info, others = loaded[lesson]
-        results.append(grade_lesson_submission(course, info, student, path, options, ledger, others,
-                                               force=args.force))
+    workers = args.workers or default_workers()
+    print(M.WORKERS_SCHEDULER.format(address=args.scheduler) if args.scheduler else
+          M.WORKERS_LOCAL.format(workers=workers), file=sys.stderr)
+    with tqdm(total=len(jobs), desc="grading", unit="submission", file=sys.stderr) as bar:
+        try:
+            results = grade(course, jobs, options, force=args.force, workers=workers, scheduler=args.scheduler,
+                            progress=lambda result: bar.update())
+        except OSError as error:  # e.g. no scheduler at that address
+            raise CommandError(M.NO_SCHEDULER.format(address=args.scheduler, error=error)) from error
     print(summary_table(results))
     errors = [r for r in results if r.status != "done"]
     return 1 if errors else 0

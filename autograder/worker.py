@@ -1,0 +1,168 @@
+"""The part of grading that runs away from the gradebook: one submission in, plain data out.
+
+:func:`run_task` takes a :class:`Task` (plain data: the notebook nbgrader sanitized, the
+lesson's grade cells and imports, the limits) and returns a plain dict: the notebook as
+nbgrader's own ``Execute`` preprocessor ran it in the sandboxed kernel (or why it could
+not), and the trusted re-check's verdict for every grade cell. It reads no course
+directory and opens no gradebook, so it can run in this process, in a worker process of
+a local pool, or on a Dask worker on another machine (which needs only this package,
+bubblewrap and a scratch directory); only the process that asked records the result.
+
+What a worker keeps between submissions: the kernelspec directory and the kernelspec
+manager (found once, not per submission), and every module it imported, so a worker pays
+for nbgrader, nbclient, NumPy and torch once, not once per notebook. What it never keeps:
+a kernel or a re-check process, since each submission's learner code gets a sandbox of
+its own (:mod:`autograder.kernel`, :mod:`autograder.recheck`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import messages as M
+from .definitions import learner_definitions, tampering
+from .kernel import ENV, KERNEL_NAME, install_kernelspec, settings
+from .recheck import GradeCell, recheck
+from .sandbox import Limits
+
+STARTUP_TIMEOUT = 120
+"""Seconds a sandboxed kernel may take to start (a loaded machine is slow, a hung one is not)."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs to grade one submission; every field is plain data (picklable, JSON-like)."""
+
+    lesson: str
+    student: str
+    notebook: str
+    """The notebook nbgrader's sanitizing pass wrote (nbformat JSON text): what the kernel runs."""
+    test_cells: list[bool]
+    """For each cell of ``notebook``: is it one of the instructor's grade cells (never the learner's code)?"""
+    cells: list[tuple[str, str, float]]
+    """The lesson's grade cells from ``source/``: (grade_id, source with the hidden tests, points)."""
+    imports: str
+    given: list[str]
+    """The sources of the released cells (the learner did not write them: not counted as tampering)."""
+    blank: bool = False
+    timeout: float = 60.0
+    limits: dict = field(default_factory=dict)
+    hidden: list[str] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Other files of the lesson's source folder (path -> bytes), put beside the notebook as nbgrader does."""
+
+
+_cache: dict = {}
+
+
+def _kernelspecs():
+    """This process's kernelspec directory and manager, made on first use and kept."""
+    if "ksm" not in _cache:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        directory = install_kernelspec(Path(tempfile.mkdtemp(prefix="hml-kernelspec-")))
+        _cache["ksm"] = KernelSpecManager(kernel_dirs=[str(directory / "kernels")])
+    return _cache["ksm"]
+
+
+def _execute_class():
+    if "execute" in _cache:
+        return _cache["execute"]
+    from jupyter_client.manager import AsyncKernelManager
+    from nbgrader.preprocessors import Execute
+
+    class SandboxKernelManager(AsyncKernelManager):
+        """Starts the sandboxed kernelspec with this submission's sandbox settings in its environment."""
+
+        launch_env: dict | None = None
+
+        async def start_kernel(self, **kw):
+            kw.setdefault("env", {**os.environ, **(self.launch_env or {})})
+            return await super()._async_start_kernel(**kw)
+
+    class SandboxedExecute(Execute):
+        """nbgrader's Execute preprocessor, with a kernel manager that starts the sandboxed kernel over ipc."""
+
+        launch_env: dict | None = None
+        ipc_prefix: str = ""
+
+        def create_kernel_manager(self):
+            self.km = SandboxKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_kernelspecs(),
+                                           transport="ipc", ip=self.ipc_prefix, config=self.config)
+            self.km.launch_env = self.launch_env
+            return self.km
+
+    _cache["execute"] = SandboxedExecute
+    return SandboxedExecute
+
+
+def execute(notebook: str, scratch: Path, hidden: list[str], limits: Limits, timeout: float) -> tuple[str | None, str]:
+    """Run ``notebook`` with nbgrader's Execute in a sandboxed kernel whose working directory is ``scratch``.
+
+    Returns (the executed notebook as JSON text, "ok") or (None, the name of what stopped it).
+    """
+    import nbformat
+
+    nb = nbformat.reads(notebook, as_version=4)
+    ipc_dir = Path(tempfile.mkdtemp(prefix="hml-ipc-"))
+    try:
+        preprocessor = _execute_class()(timeout=int(max(1, timeout)), interrupt_on_timeout=True,
+                                        startup_timeout=STARTUP_TIMEOUT, kernel_name=KERNEL_NAME)
+        preprocessor.launch_env = {ENV: settings([Path(p) for p in hidden], ipc_dir, limits)}
+        preprocessor.ipc_prefix = str(ipc_dir / "k")
+        preprocessor.log.setLevel("CRITICAL")
+        try:
+            nb, _ = preprocessor.preprocess(nb, {"metadata": {"path": str(scratch)}})
+        except Exception as error:  # the learner's notebook stopped the kernel: a result, not a crash
+            return None, _error_name(error)
+        return nbformat.writes(nb), "ok"
+    finally:
+        shutil.rmtree(ipc_dir, ignore_errors=True)
+
+
+def _error_name(error: BaseException) -> str:
+    name = type(error).__name__
+    for known in ("CellTimeoutError", "DeadKernelError", "TimeoutError", "RuntimeError"):
+        if known == name or known in str(error):
+            return known
+    text = str(error).strip().splitlines()
+    return (f"{name}: {text[-1]}" if text else name)[:120]
+
+
+def run_task(task: Task) -> dict:
+    """Grade one submission (see the module docstring); never raises for anything the learner's code does."""
+    import nbformat
+
+    started = time.perf_counter()
+    limits = Limits(**task.limits)
+    scratch = Path(tempfile.mkdtemp(prefix="hml-grade-"))
+    try:
+        for relative, data in task.files.items():
+            target = scratch / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        executed, kernel = execute(task.notebook, scratch, task.hidden, limits, task.timeout)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    ran = time.perf_counter()
+
+    nb = nbformat.reads(task.notebook, as_version=4)
+    sources = [c.source if c.cell_type == "code" and not test else "" for c, test in
+               zip(nb.cells, task.test_cells, strict=True)]
+    definitions = learner_definitions([] if task.blank else sources)
+    flags = [M.FLAG_SYNTAX.format(cell=i + 1) for i in definitions.skipped_cells if sources[i].strip()]
+    flags += [M.FLAG_COURSE_IMPORT.format(module=m) for m in definitions.course_imports]
+    given = set(task.given)
+    flags += tampering([s if s not in given else "" for s in sources])
+    checked = recheck(definitions.statements, definitions.names, task.imports,
+                      [GradeCell(*cell) for cell in task.cells], timeout=task.timeout,
+                      hidden=tuple(Path(p) for p in task.hidden), limits=limits)
+    flags += checked.flags
+    return {"lesson": task.lesson, "student": task.student, "executed": executed, "kernel": kernel,
+            "flags": flags, "verdicts": [asdict(v) for v in checked.verdicts],
+            "seconds": {"kernel": ran - started, "recheck": time.perf_counter() - ran}, "pid": os.getpid()}

@@ -1,0 +1,176 @@
+"""Parallel grading with one gradebook writer: does grading on a real Dask cluster (two worker
+processes, one of them killed mid-run) give every submission exactly the score and flags that
+grading in one process gives, each recorded once?
+
+One mixed class (lesson 01's honest and hostile submissions, lesson 02's solved notebook and a
+known mistake) is graded twice with ``python -m autograder autograde``: with ``--workers 1``,
+and with ``--scheduler`` pointing at a ``distributed.LocalCluster`` that this test starts.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+import sqlalchemy
+from nbgrader.api import Gradebook
+
+from autograder.grade import Lesson, Options, Recorder, other_lessons
+from autograder.paths import ROOT
+from autograder.worker import run_task
+
+from .hostile import FIXTURES, LESSON, filled, text
+from .nbgrader_course import build_course, nbgrader
+
+pytestmark = pytest.mark.nbgrader
+
+SECOND = "02_softmax"
+SUBMISSIONS = ROOT / "tests" / "fixtures" / "submissions"
+HOSTILE = ["patches_numpy", "blanks_later_cells", "os_exit"]
+TIMEOUT = "8"
+
+
+def mixed_class(inbox: Path) -> dict[tuple[str, str], bytes]:
+    """(student, lesson) -> the notebook handed in: honest, known mistakes and hostile, two lessons."""
+    mistake = json.loads((SUBMISSIONS / LESSON / "sum_not_mean.json").read_text())["answers"]
+    shift = json.loads((SUBMISSIONS / SECOND / "no_max_shift.json").read_text())["answers"]
+    files = {("correct", LESSON): text(filled()), ("sum_not_mean", LESSON): text(filled(mistake)),
+             ("correct", SECOND): text(filled(lesson=SECOND)),
+             ("no_max_shift", SECOND): text(filled(shift, lesson=SECOND))}
+    for name in HOSTILE:
+        files[(name, LESSON)] = (FIXTURES / f"{name}.ipynb").read_bytes()
+    for (student, lesson), data in files.items():
+        (inbox / student).mkdir(parents=True, exist_ok=True)
+        (inbox / student / f"{lesson}.ipynb").write_bytes(data)
+    return files
+
+
+def new_course(path: Path) -> Path:
+    build_course(path)
+    nbgrader(path, "generate_assignment", LESSON)
+    nbgrader(path, "generate_assignment", SECOND)
+    return path
+
+
+def command(course: Path, inbox: Path, *more: str) -> list[str]:
+    return [sys.executable, "-m", "autograder", "autograde", LESSON, SECOND, "--course", str(course),
+            "--from", str(inbox), "--timeout", TIMEOUT, *more]
+
+
+def gradebook(course: Path) -> dict:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {"scores": {(s.student.id, a.name): float(s.score) for a in gb.assignments for s in a.submissions},
+                "rows": gb.db.execute(sqlalchemy.text("select count(*) from submitted_assignment")).scalar(),
+                "cells": {(s.student.id, a.name): len(s.notebooks[0].grades) for a in gb.assignments
+                          for s in a.submissions}}
+
+
+def rows(stdout: str) -> list[str]:
+    return [" ".join(line.split()) for line in stdout.splitlines() if line.startswith((LESSON, SECOND))]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> dict:
+    from distributed import Client, LocalCluster
+
+    base = tmp_path_factory.mktemp("parallel")
+    inbox = base / "inbox"
+    files = mixed_class(inbox)
+    serial_course, dask_course = new_course(base / "serial"), new_course(base / "dask")
+    serial = subprocess.run(command(serial_course, inbox, "--workers", "1"), cwd=ROOT, capture_output=True, text=True)
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=50) as cluster, Client(cluster) as client:
+        first_pids = set(client.run(os.getpid).values())
+        run = subprocess.Popen(command(dask_course, inbox, "--scheduler", cluster.scheduler_address), cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        killed = None
+        deadline = time.monotonic() + 300
+        while killed is None and time.monotonic() < deadline and run.poll() is None:
+            busy = {w: tasks for w, tasks in client.processing().items() if tasks}
+            if busy:
+                worker = sorted(busy)[0]
+                killed = client.run(os.getpid, workers=[worker])[worker]
+                time.sleep(1.0)  # let its kernel start: the task dies in the middle, not before it began
+                os.kill(killed, signal.SIGKILL)
+            time.sleep(0.1)
+        stdout, stderr = run.communicate(timeout=600)
+        client.wait_for_workers(2, timeout=60)
+        last_pids = set(client.run(os.getpid).values())
+    export = subprocess.run([sys.executable, "-m", "autograder", "export", "--course", str(dask_course)], cwd=ROOT,
+                            capture_output=True, text=True)
+    return {"files": files, "serial": serial, "dask": subprocess.CompletedProcess(run.args, run.returncode, stdout,
+                                                                                   stderr),
+            "serial_course": serial_course, "dask_course": dask_course, "killed": killed, "first_pids": first_pids,
+            "last_pids": last_pids, "export": export}
+
+
+def test_dask_grading_gives_the_scores_and_flags_of_serial_grading(graded):
+    """On a LocalCluster of two processes, does every submission get the score and the flags it gets in one process?"""
+    assert graded["serial"].returncode == 0, graded["serial"].stderr[-3000:]
+    assert graded["dask"].returncode == 0, graded["dask"].stderr[-3000:]
+    assert len(rows(graded["serial"].stdout)) == len(graded["files"])
+    assert rows(graded["dask"].stdout) == rows(graded["serial"].stdout)
+    assert gradebook(graded["dask_course"])["scores"] == gradebook(graded["serial_course"])["scores"]
+    scores = gradebook(graded["dask_course"])["scores"]
+    assert (scores[("correct", LESSON)], scores[("sum_not_mean", LESSON)], scores[("patches_numpy", LESSON)]) == \
+        (5.0, 3.0, 0.0)
+    assert scores[("no_max_shift", SECOND)] == json.loads((SUBMISSIONS / SECOND / "no_max_shift.json").read_text())[
+        "score"]
+
+
+def test_a_killed_worker_changes_nothing(graded):
+    """When a worker process is killed while it grades, is its submission graded again elsewhere, and only once?"""
+    assert graded["killed"] in graded["first_pids"]
+    assert graded["killed"] not in graded["last_pids"]  # the nanny started a new worker process
+    book = gradebook(graded["dask_course"])
+    assert book["rows"] == len(graded["files"]) == len(book["scores"])
+    assert set(book["cells"].values()) == {2, 4} and book["cells"][("correct", SECOND)] == 4
+    ledger = json.loads((graded["dask_course"] / ".grading" / "ledger.json").read_text())
+    assert sorted((s, lesson) for lesson, entries in ledger.items() for s, e in entries.items()
+                  if e["status"] == "done") == sorted(graded["files"])
+
+
+def test_the_parent_records_what_the_workers_executed(graded):
+    """Does each autograded notebook hold the outputs the worker's kernel produced, and the CSV match the gradebook?"""
+    nb = nbformat.read(graded["dask_course"] / "autograded" / "correct" / LESSON / f"{LESSON}.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    assert all(c.execution_count for c in code)
+    assert any(c.outputs for c in code)
+    assert graded["export"].returncode == 0, graded["export"].stderr
+    with open(graded["dask_course"] / "grades.csv", newline="") as f:
+        exported = {(r["student_id"], r["assignment"]): float(r["raw_score"]) for r in csv.DictReader(f)}
+    scores = gradebook(graded["dask_course"])["scores"]
+    assert {k: v for k, v in exported.items() if k in scores} == scores
+    assert {v for k, v in exported.items() if k not in scores} == {0.0}  # nbgrader lists what was not handed in
+
+
+def test_a_worker_needs_no_course_and_recording_twice_counts_once(tmp_path):
+    """Does a task run with the course directory gone, and does recording its result twice leave one record?"""
+    course = new_course(tmp_path / "course")
+    student = course / "submitted" / "ada" / LESSON / f"{LESSON}.ipynb"
+    student.parent.mkdir(parents=True)
+    student.write_bytes(text(filled()))
+    recorder = Recorder(course, Options(timeout=30))
+    lesson = Lesson(course, LESSON)
+    task, result, staged = recorder.prepare(lesson, "ada", student, other_lessons(course, LESSON))
+    away = tmp_path / "away"
+    shutil.move(course, away)
+    outcome = run_task(task)
+    shutil.move(away, course)
+    assert outcome["kernel"] == "ok"
+    assert [v["points"] for v in outcome["verdicts"]] == [2.0, 3.0]
+    for _ in range(2):
+        recorded = recorder.record(lesson, copy.deepcopy(result), staged, outcome)
+    book = gradebook(course)
+    assert recorded.score == 5.0 and book["scores"] == {("ada", LESSON): 5.0} and book["rows"] == 1
