@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -34,7 +35,7 @@ def fingerprint() -> str:
     """What the venv is built from: the pins, the package's own requirements, this interpreter and checkout."""
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     digest = hashlib.sha256()
-    for part in (REQUIREMENTS.read_bytes(), "\n".join(requires).encode(), sys.version.encode(), str(ROOT).encode()):
+    for part in (json.dumps(pinned()).encode(), "\n".join(requires).encode(), sys.version.encode(), str(ROOT).encode()):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
 

@@ -23,6 +23,7 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
+from nbclient.output_widget import OutputWidget
 
 from autograder.paths import ROOT, SOLUTIONS, lessons
 
@@ -99,6 +100,18 @@ def streams(cell) -> dict[str, str]:
     return {name: sanitize(text) for name, text in printed.items()}
 
 
+class OneWayOutputWidget(OutputWidget):
+    """nbclient's stand-in for a browser's Output widget, minus sending the captured outputs back.
+
+    Sending on the shell socket while the execute reply is awaited on it can leave that wait
+    asleep until its timeout (10 minutes) now and then; the test reads the captured outputs
+    here, so the kernel does not need them.
+    """
+
+    def sync_state(self) -> None:
+        pass
+
+
 def run_code(client: NotebookClient, nb, source: str) -> str:
     """Run extra code in the notebook's kernel; return what it printed."""
     cell = nbformat.v4.new_code_cell(source)
@@ -121,6 +134,7 @@ def run_notebook(path: Path, python: str, tmp_path: Path) -> tuple[nbformat.Note
     work.mkdir()
     client = NotebookClient(nb, km=kernel_manager(tmp_path, python), timeout=TIMEOUT,
                             resources={"metadata": {"path": str(work)}}, record_timing=False)
+    client.widget_registry = {"@jupyter-widgets/output": {"OutputModel": OneWayOutputWidget}}
     stuck = []
     with client.setup_kernel(env=env, cleanup_kc=True):
         for index, cell in enumerate(list(nb.cells)):

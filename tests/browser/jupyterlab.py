@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 OPEN_TIMEOUT_MS = 120_000
 RUN_TIMEOUT_MS = 300_000
@@ -55,6 +55,13 @@ CELLS = """
 }
 """
 
+SHOWS = """
+([area, expected]) => {
+  area.scrollIntoView({block: 'center'});
+  return area.innerText.includes(expected);
+}
+"""
+
 SET_ACTIVE = """
 (index) => {
   const notebook = window.__panel.content;
@@ -99,15 +106,14 @@ def type_into_cell(page, index: int, text: str) -> None:
 def output_text(page, index: int, expected: str) -> str:
     """The text a learner sees in a cell's output area, once it shows ``expected``.
 
-    Off-screen cells are not painted (notebook windowing), and a cell scrolled
-    into view is painted a moment later, so the text is polled until it shows
-    ``expected``, or the wait ends with what was there.
+    Off-screen cells are not painted (notebook windowing), and the cells above
+    change height as they are painted, which can push a cell just scrolled to
+    out of view again. So the cell is scrolled into view and its painted text
+    (``innerText``, not ``textContent``) read until it shows ``expected``, or
+    the wait ends with what was there.
     """
-    cell = cell_element(page, index)
-    cell.scroll_into_view_if_needed()
-    area = cell.locator(".jp-OutputArea")
-    area.wait_for(state="visible")
-    with contextlib.suppress(AssertionError):  # the caller's assertion then says what was shown instead
-        # inner text, not textContent: a cell outside the view holds its text but does not paint it
-        expect(area).to_contain_text(expected, use_inner_text=True, timeout=OUTPUT_TIMEOUT_MS)
+    area = cell_element(page, index).locator(".jp-OutputArea")
+    area.wait_for(state="attached")
+    with contextlib.suppress(PlaywrightTimeoutError):  # the caller's assertion then says what was shown instead
+        page.wait_for_function(SHOWS, arg=[area.element_handle(), expected], timeout=OUTPUT_TIMEOUT_MS, polling=250)
     return area.inner_text()

@@ -7,6 +7,7 @@ import nbformat
 import pytest
 
 from autograder.paths import SOLUTIONS, lessons
+from lesson_utils import colab
 from lesson_utils import messages as M
 
 from ..nbgrader_course import learner_code
@@ -27,6 +28,24 @@ def outputs(cell: dict) -> list[dict]:
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.locator(".jp-NotebookPanel").first.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def badges_shown(page, stem: str) -> list[str]:
+    """The badges drawn at the top of the notebook that open its learner copy: their alt texts."""
+    path = f"notebooks/{stem}.ipynb"
+    shown = []
+    for url in (colab.colab_url(path), colab.binder_url(path)):
+        image = page.locator(f'.jp-RenderedMarkdown a[href="{url}"] img').first
+        image.wait_for(state="attached")
+        if image.evaluate("i => i.complete && i.naturalWidth > 0"):
+            shown.append(image.get_attribute("alt"))
+    return shown
+
+
+def setup_cell_is_silent(done: list[dict]) -> bool:
+    """Did the first code cell (the Colab setup cell) run, quietly?"""
+    first = next(c for c in done if c["cell_type"] == "code")
+    return first["id"] == "colab-setup" and first.get("execution_count") is not None and outputs(first) == []
 
 
 def move_sliders(page) -> list[str]:
@@ -63,12 +82,14 @@ def test_solution_runs_all_and_renders(page, lab, stem):
     assert [c["id"] for c in code if c.get("execution_count") is None] == []
     errors = [(c["id"], o.get("ename")) for c in code for o in outputs(c) if o["output_type"] == "error"]
     assert errors == []
+    assert setup_cell_is_silent(done)
     images = sum("image/png" in o.get("data", {}) for c in code for o in outputs(c))
     assert page.locator(".jp-Notebook .jp-RenderedImage img").count() >= images
     widgets = sum(WIDGET in o.get("data", {}) for c in code for o in outputs(c))
     assert page.locator(".jp-Notebook .jupyter-widgets").count() >= widgets
     assert page.get_by_text("Error displaying widget").count() == 0
     page.wait_for_function(IMAGES_LOADED, timeout=60_000)
+    assert badges_shown(page, stem) == ["Open in Colab", "Binder"]
     screenshot(page, f"{stem}-solution")
     assert move_sliders(page) == []
     assert page.console_errors == []
@@ -83,6 +104,7 @@ def test_student_stops_at_first_check_then_passes_it(page, lab, stem):
     open_notebook(page, lab, f"notebooks/{stem}.ipynb")
     run(page, "notebook:run-all-cells")
     done = cells(page)
+    assert setup_cell_is_silent(done)
     errors = [(i, o) for i, c in enumerate(done) for o in outputs(c) if o["output_type"] == "error"]
     assert len(errors) == 1
     index, error = errors[0]
@@ -90,6 +112,7 @@ def test_student_stops_at_first_check_then_passes_it(page, lab, stem):
     shown = output_text(page, index, M.NOT_IMPLEMENTED.format(name=name))
     assert M.NOT_IMPLEMENTED.format(name=name) in shown
     assert "lesson_utils" not in shown and "Traceback" not in shown
+    assert badges_shown(page, stem) == ["Open in Colab", "Binder"]
     screenshot(page, f"{stem}-student")
 
     exercise_index = next(i for i, c in enumerate(done) if c["id"] == exercise.id)
@@ -100,3 +123,16 @@ def test_student_stops_at_first_check_then_passes_it(page, lab, stem):
     assert "✅" in shown and "❌" not in shown
     assert "cases pass" in shown or "steps" in shown
     assert page.console_errors == []
+
+
+def test_console_errors_and_outside_requests_are_recorded(page):
+    """Would a console error, an uncaught exception or a request off this machine reach a test's last assertion?"""
+    with page.expect_console_message(lambda message: "Failed to load resource" in message.text):
+        page.set_content('<img src="https://example.com/picture.png">')
+    with page.expect_console_message(lambda message: message.type == "error"):
+        page.evaluate("console.error('an error in the console')")
+    with page.expect_event("pageerror"):
+        page.evaluate("setTimeout(() => { throw new Error('an uncaught exception'); })")
+    assert len(page.console_errors) == 3
+    assert "an error in the console" in page.console_errors
+    assert any("an uncaught exception" in error for error in page.console_errors)
