@@ -9,6 +9,7 @@ in ``sys.modules``, the cell run through IPython (it uses ``%pip``), and a
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import types
@@ -72,13 +73,18 @@ with open(options["record"], "w") as f:
 """
 
 
+def ipython_env(tmp_path) -> dict[str, str]:
+    """The environment of the simulated kernel: IPython's profile and history in tmp_path, not in the home folder."""
+    return dict(os.environ, IPYTHONDIR=str(tmp_path / "ipython"))
+
+
 def run_setup_cell(tmp_path, *, colab_present: bool, installed: bool, source: str = colab.SETUP_CELL):
     """Run the setup cell in a fresh IPython; return (what it recorded, its stdout, its stderr)."""
     record = tmp_path / "record.json"
     options = {"colab": colab_present, "installed": installed, "source": source, "record": str(record)}
     done = subprocess.run(
         [sys.executable, "-c", SIMULATION, json.dumps(options)],
-        capture_output=True, text=True, cwd=tmp_path,
+        capture_output=True, text=True, cwd=tmp_path, env=ipython_env(tmp_path),
     )
     assert done.returncode == 0, done.stderr
     return json.loads(record.read_text()), done.stdout, done.stderr
@@ -114,7 +120,7 @@ def test_the_simulation_sees_a_cell_that_forgets_to_install(tmp_path):
     record = tmp_path / "record.json"
     options = {"colab": True, "installed": False, "source": broken, "record": str(record)}
     done = subprocess.run([sys.executable, "-c", SIMULATION, json.dumps(options)], capture_output=True, text=True,
-                          cwd=tmp_path)
+                          cwd=tmp_path, env=ipython_env(tmp_path))
     assert done.returncode != 0
     assert "No module named 'lesson_utils'" in done.stderr
 
