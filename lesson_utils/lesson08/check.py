@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .. import messages as M
-from ..harness import DEFAULT_TIME_LIMIT, Mistake, Probe, Problem, call_learner, run_probes
+from ..harness import Mistake, Probe, Problem, call_learner, run_probes
 from ..outputs import format_number, is_torch_tensor
 from . import messages as L
 from . import mistakes, reference
@@ -32,6 +32,9 @@ TRAIN_SEED = 801
 EVAL_NAME = "evaluate"
 EVAL_SIGNATURE = "evaluate(model, loader, loss_fn)"
 EVAL_SEED = 802
+TIME_LIMIT = 10.0
+"""Seconds one call of the learner's loop may take. A pass over a loader does far more work than the
+functions of earlier lessons, and an honest loop must not be stopped on a machine busy grading a class."""
 TOLERANCE = {"float64": (1e-6, 1e-9), "float32": (1e-4, 1e-6)}
 """(rtol, atol) for comparing parameters and losses, by the dtype of the set-up."""
 
@@ -317,7 +320,7 @@ LEFT_IN_EVAL = replace(LINEAR_SGD, label="a model left in evaluation mode (as ev
 
 
 def train_probes(*, seed: int | None = None, hidden: bool = False,
-                 time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Probe]:
+                 time_limit: float | None = TIME_LIMIT) -> list[Probe]:
     """The behaviour probes for ``train_one_epoch``."""
     rng = np.random.default_rng((TRAIN_SEED + 1 if hidden else TRAIN_SEED) if seed is None else seed)
     randoms = _random_setups(rng)
@@ -347,7 +350,7 @@ def train_one_epoch(
     *,
     seed: int | None = None,
     hidden: bool = False,
-    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    time_limit: float | None = TIME_LIMIT,
 ) -> None:
     """Check ``fn(model, loader, loss_fn, optimizer)``: one epoch of zero_grad, forward, loss, backward,
     step per batch, in training mode, returning the mean loss over the examples as a Python float.
@@ -436,7 +439,7 @@ def _eval_values_probe(label: str, setups: list[Setup], hidden: bool, time_limit
 
 
 def eval_probes(*, seed: int | None = None, hidden: bool = False,
-                time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Probe]:
+                time_limit: float | None = TIME_LIMIT) -> list[Probe]:
     """The behaviour probes for ``evaluate``."""
     rng = np.random.default_rng((EVAL_SEED + 1 if hidden else EVAL_SEED) if seed is None else seed)
     randoms = _random_setups(rng)
@@ -470,7 +473,7 @@ def evaluate(
     *,
     seed: int | None = None,
     hidden: bool = False,
-    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    time_limit: float | None = TIME_LIMIT,
 ) -> None:
     """Check ``fn(model, loader, loss_fn)``: the mean loss over the loader as a Python float, computed in
     evaluation mode under torch.no_grad(), leaving the parameters alone."""
