@@ -61,6 +61,15 @@ IN_FLIGHT_PER_WORKER = 2
 """Tasks sent ahead per worker: one running, one waiting, so no worker idles while the parent records."""
 
 
+class SchedulerUnreachable(Exception):
+    """No Dask scheduler answers at the address given."""
+
+    def __init__(self, address: str, error: BaseException):
+        super().__init__(f"{address}: {error}")
+        self.address = address
+        self.error = error
+
+
 def default_workers() -> int:
     return os.cpu_count() or 1
 
@@ -101,7 +110,10 @@ class OnDask:
                                         dashboard_address=None, silence_logs=logging.ERROR)
             self.client = Client(self.cluster, set_as_default=False)
         else:
-            self.client = Client(address, set_as_default=False)
+            try:
+                self.client = Client(address, set_as_default=False)
+            except OSError as error:
+                raise SchedulerUnreachable(address, error) from error
         self.slots = max(1, sum(self.client.nthreads().values())) * IN_FLIGHT_PER_WORKER
         self.as_completed = as_completed
         self.done = None

@@ -102,7 +102,7 @@ def release(args) -> int:
 def autograde(args) -> int:
     from tqdm import tqdm
 
-    from .dispatch import default_workers, grade
+    from .dispatch import SchedulerUnreachable, default_workers, grade
     from .grade import Options, import_submissions, submissions
 
     course = _course(args.course)
@@ -129,8 +129,9 @@ def autograde(args) -> int:
         try:
             results = grade(course, jobs, options, force=args.force, workers=workers, scheduler=args.scheduler,
                             progress=lambda result: bar.update())
-        except OSError as error:  # e.g. no scheduler at that address
-            raise CommandError(M.NO_SCHEDULER.format(address=args.scheduler, error=error)) from error
+        except SchedulerUnreachable as unreachable:
+            raise CommandError(M.NO_SCHEDULER.format(address=unreachable.address, error=unreachable.error)) \
+                from unreachable
     print(summary_table(results))
     errors = [r for r in results if r.status != "done"]
     return 1 if errors else 0

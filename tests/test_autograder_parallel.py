@@ -25,6 +25,7 @@ import pytest
 import sqlalchemy
 from nbgrader.api import Gradebook
 
+from autograder import messages as M
 from autograder.grade import Lesson, Options, Recorder, other_lessons
 from autograder.paths import ROOT
 from autograder.worker import run_task
@@ -174,3 +175,22 @@ def test_a_worker_needs_no_course_and_recording_twice_counts_once(tmp_path):
         recorded = recorder.record(lesson, copy.deepcopy(result), staged, outcome)
     book = gradebook(course)
     assert recorded.score == 5.0 and book["scores"] == {("ada", LESSON): 5.0} and book["rows"] == 1
+
+
+def test_bad_workers_and_an_unreachable_scheduler_are_told_plainly(tmp_path):
+    """Do --workers 0 and a scheduler nobody runs stop the command with their sentence, nothing marked as graded?"""
+    course, inbox = tmp_path / "course", tmp_path / "inbox"
+    build_course(course)
+    nbgrader(course, "generate_assignment", LESSON)
+    (inbox / "ada").mkdir(parents=True)
+    (inbox / "ada" / f"{LESSON}.ipynb").write_bytes(text(filled()))
+    base = [sys.executable, "-m", "autograder", "autograde", LESSON, "--course", str(course), "--from", str(inbox)]
+    zero = subprocess.run([*base, "--workers", "0"], cwd=ROOT, capture_output=True, text=True)
+    assert (zero.returncode, zero.stderr.strip()) == (2, M.BAD_WORKERS.format(workers=0))
+    address = "tcp://127.0.0.1:9"  # the discard port: nothing listens there
+    env = dict(os.environ, DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="2s")
+    nobody = subprocess.run([*base, "--scheduler", address], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert nobody.returncode == 2
+    last = nobody.stderr.strip().splitlines()[-1]
+    assert last.startswith(M.NO_SCHEDULER.format(address=address, error="")), last
+    assert not (course / ".grading" / "ledger.json").exists()
