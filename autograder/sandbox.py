@@ -110,6 +110,12 @@ class Sandbox:
         # The interpreter and the course's package stay readable even inside a hidden directory.
         needed = sorted({Path(p).resolve() for p in (sys.prefix, sys.base_prefix, os.path.realpath(sys.executable))})
         needed.append(ROOT)
+        # A checkout or interpreter under /tmp is put back (read-only) over the private /tmp.
+        for inner in sorted({p for p in needed if p.is_relative_to("/tmp") and p != Path("/tmp")}):
+            for parent in reversed(inner.parents):
+                if parent.is_relative_to("/tmp") and parent != Path("/tmp"):
+                    args += ["--perms", "0755", "--dir", str(parent)]
+            args += ["--ro-bind", str(inner), str(inner)]
         for path in sorted({p.resolve() for p in [*self.default_hidden(), *self.hidden]}, key=lambda p: len(p.parts)):
             if not path.exists() or path in needed or path == Path("/"):
                 continue
