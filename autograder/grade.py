@@ -190,7 +190,9 @@ class ExecutedElsewhere(NbGraderPreprocessor):
             if cell.cell_type == "code":
                 cell.outputs = ran.outputs
                 cell.execution_count = ran.execution_count
-        nb.metadata["language_info"] = executed.metadata.get("language_info", {})
+        for key in ("language_info", "widgets"):
+            if key in executed.metadata:
+                nb.metadata[key] = executed.metadata[key]
         return nb, resources
 
 
@@ -261,11 +263,16 @@ class Recorder:
         nb = nbformat.read(target / f"{lesson.name}.ipynb", as_version=4)
         resources = {"nbgrader": {"student": student, "assignment": lesson.name, "notebook": lesson.name,
                                   "db_url": self.coursedir.db_url}}
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            for step in self.sanitizers:
-                nb, resources = step.preprocess(nb, resources)
+        refused = None
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                for step in self.sanitizers:
+                    nb, resources = step.preprocess(nb, resources)
+        except Exception as error:  # e.g. nbgrader metadata the learner broke: nbgrader's autograde refuses it too
+            refused = _error_name(error)
+            nb = staged.notebook
         options = self.options
-        task = Task(lesson=lesson.name, student=student, notebook=nbformat.writes(nb),
+        task = Task(lesson=lesson.name, student=student, notebook=nbformat.writes(nb), refused=refused,
                     test_cells=[is_test_cell(c) for c in nb.cells],
                     cells=[(c.grade_id, c.source, c.points) for c in lesson.cells], imports=lesson.imports,
                     given=sorted({c.source for c in lesson.release.cells}), blank=staged.blank,
@@ -355,6 +362,11 @@ def grade_one(course: Path, lesson: Lesson, student: str, path: Path, options: O
     recorder = recorder or Recorder(course, options)
     task, result, staged = recorder.prepare(lesson, student, path, others)
     return recorder.record(lesson, result, staged, run_task(task))
+
+
+def _error_name(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0]}"[:120] if lines else type(error).__name__
 
 
 def _first_error(outcome: dict) -> str:

@@ -2,23 +2,26 @@
 
 :func:`install_kernelspec` writes a kernelspec named :data:`KERNEL_NAME` whose argv is
 ``python -m autograder.kernel {connection_file}``. That launcher runs outside the
-sandbox for a moment: it copies the connection file into the kernel's socket
-directory, applies the resource limits and replaces itself with bubblewrap running
-ipykernel (see :mod:`autograder.sandbox`). The kernel talks over the ipc transport
-(Unix sockets at an absolute path in that directory), since TCP cannot cross the
-network namespace, and is interrupted by message, since a signal to bubblewrap does
-not reach it. The grader passes the sandbox's settings in ``HML_KERNEL_SANDBOX``.
+sandbox: it copies the connection file into the kernel's socket directory, starts
+bubblewrap running ipykernel with the resource limits (see :mod:`autograder.sandbox`),
+and stays as its keeper, so that the sandbox ends when the grader does, however it ends.
+The kernel talks over the ipc transport (Unix sockets at an absolute path in that
+directory), since TCP cannot cross the network namespace, and is interrupted by
+message, since a signal to bubblewrap does not reach it. The grader passes the
+sandbox's settings in ``HML_KERNEL_SANDBOX``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 
-from .sandbox import NOBODY, Limits, Sandbox, bwrap_path, warn_not_isolated
+from .sandbox import NOBODY, Limits, Sandbox, _die_with_parent, bwrap_path, warn_not_isolated
 
 KERNEL_NAME = "hml-sandbox"
 ENV = "HML_KERNEL_SANDBOX"
@@ -59,6 +62,8 @@ def settings(hidden: list[Path], ipc_dir: Path, limits: Limits) -> str:
 
 
 def main(argv: list[str]) -> None:
+    # The kernel manager's pid (jupyter_client sets it): this process's parent, unless it is already dead.
+    parent = int(os.environ.get("JPY_PARENT_PID") or os.getppid())
     connection_file, extra = Path(argv[0]), argv[1:]
     config = json.loads(os.environ[ENV])
     ipc_dir = Path(config["ipc_dir"])
@@ -77,11 +82,38 @@ def main(argv: list[str]) -> None:
     command = [sys.executable, "-m", "ipykernel_launcher", "-f", str(own), *extra,
                f"--IPKernelApp.exec_lines={json.dumps([CAP_OUTPUT])}"]
     args = sandbox.argv(command, bwrap)
-    sandbox.preexec(bwrap)()
+    limits = sandbox.preexec(bwrap, new_session=False)
     quiet = os.open(os.devnull, os.O_WRONLY)  # the kernel's banner and logs are not the grader's output
     os.dup2(quiet, 1)
     os.dup2(quiet, 2)
-    os.execv(args[0], args)
+    # This process stays, as the sandbox's keeper: bubblewrap drops its capabilities, and with them the
+    # parent-death signal, so when the grader dies (even by SIGKILL) nothing would stop the kernel. The
+    # keeper is told (SIGTERM) and kills bubblewrap, whose --die-with-parent ends everything inside.
+    # Both are in the process group the kernel manager signals, so its kill reaches the sandbox too.
+    child = os.fork()
+    if child == 0:
+        limits()
+        os.execv(args[0], args)
+
+    def stop(*_) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # interrupts go to the kernel by message
+    _die_with_parent(signal.SIGTERM)
+    if os.getppid() != parent:  # the grader died before the signal was armed
+        stop()
+    while True:
+        try:
+            _, status = os.waitpid(child, 0)
+            break
+        except ChildProcessError:
+            status = 0
+            break
+        except InterruptedError:
+            continue
+    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 
 
 if __name__ == "__main__":

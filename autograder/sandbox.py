@@ -69,9 +69,14 @@ def _processes_of(uid: int) -> int:
     return count
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(signum: int = signal.SIGKILL) -> None:
+    """Have the kernel send ``signum`` to this process when its parent dies (Linux; elsewhere nothing).
+
+    bubblewrap clears this when it drops its capabilities, so a process that execs bwrap is not
+    covered by it: see :func:`autograder.kernel.main` for how the grading kernel is.
+    """
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        ctypes.CDLL(None, use_errno=True).prctl(1, signum)  # PR_SET_PDEATHSIG
 
 
 @dataclass(frozen=True)
@@ -140,15 +145,16 @@ class Sandbox:
                 for item in [path, *path.rglob("*")]:
                     os.chown(item, NOBODY, NOBODY, follow_symlinks=False)
 
-    def preexec(self, bwrap: str | None):
+    def preexec(self, bwrap: str | None, new_session: bool = True):
         limits = self.limits
         uid = self.uid()
         processes = _processes_of(uid) + limits.processes
 
         def apply() -> None:
             _die_with_parent()
-            with contextlib.suppress(OSError):  # already a session leader
-                os.setsid()
+            if new_session:
+                with contextlib.suppress(OSError):  # already a session leader
+                    os.setsid()
             for kind, value in ((resource.RLIMIT_AS, limits.memory), (resource.RLIMIT_CPU, limits.cpu_seconds),
                                 (resource.RLIMIT_FSIZE, limits.file_size), (resource.RLIMIT_NOFILE, limits.open_files),
                                 (resource.RLIMIT_CORE, 0)):

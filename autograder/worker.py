@@ -50,6 +50,8 @@ class Task:
     given: list[str]
     """The sources of the released cells (the learner did not write them: not counted as tampering)."""
     blank: bool = False
+    refused: str | None = None
+    """Why nbgrader's sanitizing refused the notebook (it is then not run, only re-checked), or None."""
     timeout: float = 60.0
     limits: dict = field(default_factory=dict)
     hidden: list[str] = field(default_factory=list)
@@ -146,7 +148,8 @@ def run_task(task: Task) -> dict:
             target = scratch / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        executed, kernel = execute(task.notebook, scratch, task.hidden, limits, task.timeout)
+        executed, kernel = (None, task.refused) if task.refused else \
+            execute(task.notebook, scratch, task.hidden, limits, task.timeout)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     ran = time.perf_counter()

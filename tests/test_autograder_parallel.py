@@ -76,6 +76,35 @@ def gradebook(course: Path) -> dict:
                           for s in a.submissions}}
 
 
+def descendants(pid: int) -> set[int]:
+    """Every living process started, directly or not, by process ``pid`` (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    out = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            out.add(pid)
+    return out
+
+
 def rows(stdout: str) -> list[str]:
     return [" ".join(line.split()) for line in stdout.splitlines() if line.startswith((LESSON, SECOND))]
 
@@ -95,15 +124,20 @@ def graded(tmp_path_factory) -> dict:
         first_pids = set(client.run(os.getpid).values())
         run = subprocess.Popen(command(dask_course, inbox, "--scheduler", cluster.scheduler_address), cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        killed = None
+        killed, left = None, set()
         deadline = time.monotonic() + 300
         while killed is None and time.monotonic() < deadline and run.poll() is None:
             busy = {w: tasks for w, tasks in client.processing().items() if tasks}
             if busy:
                 worker = sorted(busy)[0]
-                killed = client.run(os.getpid, workers=[worker])[worker]
-                time.sleep(1.0)  # let its kernel start: the task dies in the middle, not before it began
-                os.kill(killed, signal.SIGKILL)
+                pid = client.run(os.getpid, workers=[worker])[worker]
+                while time.monotonic() < deadline and not any(  # kill it while its sandboxed kernel runs
+                        b"bwrap" in Path(f"/proc/{p}/cmdline").read_bytes() for p in alive(
+                            descendants(pid))):
+                    time.sleep(0.05)
+                left = descendants(pid)
+                os.kill(pid, signal.SIGKILL)
+                killed = pid
             time.sleep(0.1)
         stdout, stderr = run.communicate(timeout=600)
         client.wait_for_workers(2, timeout=60)
@@ -113,7 +147,7 @@ def graded(tmp_path_factory) -> dict:
     return {"files": files, "serial": serial, "dask": subprocess.CompletedProcess(run.args, run.returncode, stdout,
                                                                                    stderr),
             "serial_course": serial_course, "dask_course": dask_course, "killed": killed, "first_pids": first_pids,
-            "last_pids": last_pids, "export": export}
+            "last_pids": last_pids, "export": export, "left": left, "orphans": alive(left)}
 
 
 def test_dask_grading_gives_the_scores_and_flags_of_serial_grading(graded):
@@ -134,6 +168,7 @@ def test_a_killed_worker_changes_nothing(graded):
     """When a worker process is killed while it grades, is its submission graded again elsewhere, and only once?"""
     assert graded["killed"] in graded["first_pids"]
     assert graded["killed"] not in graded["last_pids"]  # the nanny started a new worker process
+    assert graded["left"] and graded["orphans"] == set()  # its kernel or re-check went with it
     book = gradebook(graded["dask_course"])
     assert book["rows"] == len(graded["files"]) == len(book["scores"])
     assert set(book["cells"].values()) == {2, 4} and book["cells"][("correct", SECOND)] == 4
@@ -194,3 +229,24 @@ def test_bad_workers_and_an_unreachable_scheduler_are_told_plainly(tmp_path):
     last = nobody.stderr.strip().splitlines()[-1]
     assert last.startswith(M.NO_SCHEDULER.format(address=address, error="")), last
     assert not (course / ".grading" / "ledger.json").exists()
+
+
+def test_a_notebook_nbgrader_refuses_is_rechecked_and_flagged(tmp_path):
+    """When nbgrader refuses a notebook's cell metadata, is it still graded by the re-check, and flagged?"""
+    course = new_course(tmp_path / "course")
+    nb = filled()
+    cell = next(c for c in nb.cells if c.get("id") == "mse")
+    cell.metadata["nbgrader"] = {"grade": True, "solution": True, "grade_id": "mse", "points": "lots",
+                                 "schema_version": 3}
+    student = course / "submitted" / "mallory" / LESSON / f"{LESSON}.ipynb"
+    student.parent.mkdir(parents=True)
+    student.write_bytes(text(nb))
+    recorder = Recorder(course, Options(timeout=30))
+    lesson = Lesson(course, LESSON)
+    task, result, staged = recorder.prepare(lesson, "mallory", student, other_lessons(course, LESSON))
+    assert task.refused is not None
+    outcome = run_task(task)
+    assert (outcome["executed"], outcome["kernel"]) == (None, task.refused)
+    recorded = recorder.record(lesson, result, staged, outcome)
+    assert recorded.score == 5.0
+    assert M.FLAG_KERNEL_FAILED.format(error=task.refused) in recorded.flags
