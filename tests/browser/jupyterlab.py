@@ -56,7 +56,10 @@ CELLS = """
 """
 
 SHOWS = """
-([area, expected]) => {
+([index, expected]) => {
+  const cell = document.querySelectorAll('.jp-Notebook .jp-Cell')[index];
+  const area = cell && cell.querySelector('.jp-OutputArea');
+  if (!area) return false;
   area.scrollIntoView({block: 'center'});
   return area.innerText.includes(expected);
 }
@@ -106,14 +109,13 @@ def type_into_cell(page, index: int, text: str) -> None:
 def output_text(page, index: int, expected: str) -> str:
     """The text a learner sees in a cell's output area, once it shows ``expected``.
 
-    Off-screen cells are not painted (notebook windowing), and the cells above
-    change height as they are painted, which can push a cell just scrolled to
-    out of view again. So the cell is scrolled into view and its painted text
-    (``innerText``, not ``textContent``) read until it shows ``expected``, or
-    the wait ends with what was there.
+    Cells above change height as they are painted, which can push a cell just
+    scrolled to out of view again. So the cell is found afresh, scrolled into
+    view and its painted text (``innerText``, not ``textContent``) read until it
+    shows ``expected``, or the wait ends with what was there.
     """
     area = cell_element(page, index).locator(".jp-OutputArea")
     area.wait_for(state="attached")
     with contextlib.suppress(PlaywrightTimeoutError):  # the caller's assertion then says what was shown instead
-        page.wait_for_function(SHOWS, arg=[area.element_handle(), expected], timeout=OUTPUT_TIMEOUT_MS, polling=250)
+        page.wait_for_function(SHOWS, arg=[index, expected], timeout=OUTPUT_TIMEOUT_MS, polling=250)
     return area.inner_text()
