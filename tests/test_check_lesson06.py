@@ -493,3 +493,74 @@ def test_never_returning(name):
     """Is a step that never returns stopped after its time limit with a plain sentence?"""
     error = failure(CHECKS[name], never_returns, time_limit=0.2)
     assert error.message == M.TIMED_OUT.format(name=name, seconds=0.2, label=first_call(name))
+
+
+# --- the stored torch.optim trajectories -------------------------------------------------
+
+
+def live_default_trajectories() -> dict[tuple, tuple[str, list[dict]]]:
+    """Every default battery's torch.optim trajectory, computed now with torch (shown and hidden checks)."""
+    import contextlib
+    import io
+
+    kept, prints, use = dict(lesson06._TORCH_TRAJECTORIES), dict(lesson06._FINGERPRINTS), lesson06.USE_STORED
+    lesson06._TORCH_TRAJECTORIES.clear()
+    lesson06._FINGERPRINTS.clear()
+    lesson06.USE_STORED = False
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            for name in NAMES:
+                for hidden in (False, True):
+                    CHECKS[name](getattr(reference, name), hidden=hidden)
+        return {key: (lesson06._FINGERPRINTS[key], trajectory)
+                for key, trajectory in lesson06._TORCH_TRAJECTORIES.items()}
+    finally:
+        lesson06._TORCH_TRAJECTORIES.clear()
+        lesson06._TORCH_TRAJECTORIES.update(kept)
+        lesson06._FINGERPRINTS.clear()
+        lesson06._FINGERPRINTS.update(prints)
+        lesson06.USE_STORED = use
+
+
+def test_stored_trajectories_are_torch_optims_own(request):
+    """Is every trajectory the checks read from the stored file the one torch.optim computes now, for the very
+    same run (``--update-golden`` rewrites the file)?"""
+    from lesson_utils.lesson06 import stored
+
+    live = live_default_trajectories()
+    assert len(live) == 3 * (6 + 5)  # per exercise: worked, main, 3 variants, schedule; hidden: all but worked
+    if request.config.getoption("--update-golden"):
+        stored.write(live)
+    for key, (print_, trajectory) in live.items():
+        found = stored.lookup(key, print_)
+        assert found is not None, f"{stored.name(key)} is not stored (run pytest --update-golden)"
+        assert len(found) == len(trajectory)
+        for step_found, step_live in zip(found, trajectory, strict=True):
+            assert sorted(step_found) == sorted(step_live)
+            for param in step_live:
+                assert step_found[param].shape == step_live[param].shape
+                np.testing.assert_allclose(step_found[param], step_live[param], rtol=1e-13, atol=1e-15)
+
+
+def test_a_changed_run_is_not_read_from_the_stored_file():
+    """When a default run is no longer the one the file was made from, is it computed, not read stale?"""
+    from lesson_utils.lesson06 import stored
+
+    key = ("adam_step", False, 1, 0)
+    run = lesson06.battery(lesson06.ADAM).worked
+    assert stored.lookup(key, lesson06.run_fingerprint(lesson06.ADAM, run)) is not None
+    changed = lesson06.Run(run.label, run.landscape, (0.2,) * 3, run.hyper)
+    assert stored.lookup(key, lesson06.run_fingerprint(lesson06.ADAM, changed)) is None
+
+
+def test_a_default_check_runs_without_torch():
+    """Does a default check of the reference pass in an interpreter where torch cannot even be imported?"""
+    code = ("import sys; sys.modules['torch'] = None\n"
+            "from lesson_utils import check\n"
+            "from lesson_utils.lesson06 import reference\n"
+            "for name in ('sgd_momentum_step', 'adam_step', 'adamw_step'):\n"
+            "    getattr(check, name)(getattr(reference, name))\n"
+            "    getattr(check, name)(getattr(reference, name), hidden=True)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "All 5 cases pass" in done.stdout

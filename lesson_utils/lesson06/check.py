@@ -22,7 +22,7 @@ from .. import messages as M
 from ..harness import ARRAY, DEFAULT_TIME_LIMIT, Mistake, Probe, Problem, call_learner, run_probes
 from ..outputs import format_number, is_torch_tensor
 from . import messages as L
-from . import mistakes, reference
+from . import mistakes, reference, stored
 
 RTOL = 1e-10
 ATOL = 1e-12
@@ -162,16 +162,29 @@ class Spec:
 _TORCH_TRAJECTORIES: dict[tuple, Trajectory] = {}
 """torch.optim's trajectories of the default (unseeded, case-free) batteries, kept between calls of a check:
 they are the same every time, and computing them is most of a check's own cost."""
+_FINGERPRINTS: dict[tuple, str] = {}
+"""The fingerprint of each kept trajectory's run (what :mod:`.stored` files it under)."""
+USE_STORED = True
+"""Take the default batteries' trajectories from :mod:`.stored` when their runs match (the tests turn it off)."""
+
+
+def run_fingerprint(spec: Spec, run: Run) -> str:
+    start = {k: np.array(v, dtype=np.float64) for k, v in run.landscape.start.items()}
+    return stored.fingerprint(spec.torch_name, start, run.landscape.grads(start), run.lrs, run.hyper)
 
 
 def torch_trajectory(spec: Spec, run: Run, key: tuple | None = None) -> Trajectory:
     """The parameters of ``torch.optim.<spec.torch_name>`` (float64) after every step of ``run``.
 
-    ``key`` names a run of a default battery; its trajectory is computed once and then reused.
+    ``key`` names a run of a default battery; its trajectory is read from :mod:`.stored` (or computed,
+    when the stored one is of another run) once, and then reused.
     """
     if key is not None:
         if key not in _TORCH_TRAJECTORIES:
-            _TORCH_TRAJECTORIES[key] = _torch_trajectory(spec, run)
+            print_ = run_fingerprint(spec, run)
+            found = stored.lookup(key, print_) if USE_STORED else None
+            _TORCH_TRAJECTORIES[key] = found if found is not None else _torch_trajectory(spec, run)
+            _FINGERPRINTS[key] = print_
         return _TORCH_TRAJECTORIES[key]
     return _torch_trajectory(spec, run)
 
