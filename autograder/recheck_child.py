@@ -17,12 +17,69 @@ have done anyway.
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import importlib
+import importlib.util
 import io
 import json
 import os
 import sys
+import types
 from typing import Any
+
+
+class LazyModule(types.ModuleType):
+    """A module bound by an ``import`` statement but imported on first use.
+
+    The lessons' notebooks import Matplotlib, ipywidgets and often torch, and the re-check runs those
+    imports; most learner functions and checks never touch them, and importing them is most of what a
+    fresh re-check process would spend. ``import a.b as c`` binds ``c`` to this stand-in for ``a.b``;
+    ``import a.b`` binds ``a`` (and ``a.b`` is imported with it).
+    """
+
+    def __init__(self, name: str, modules: tuple[str, ...]):
+        super().__init__(name)
+        self.__dict__["_hml_modules"] = modules
+
+    def _hml_real(self) -> types.ModuleType:
+        real = self.__dict__.get("_hml_real_module")
+        if real is None:
+            for module in self.__dict__["_hml_modules"]:
+                importlib.import_module(module)
+            real = sys.modules[self.__name__]
+            self.__dict__["_hml_real_module"] = real
+        return real
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._hml_real(), attr)
+
+    def __setattr__(self, attr: str, value: Any) -> None:
+        setattr(self._hml_real(), attr, value)
+
+    def __dir__(self) -> list[str]:
+        return dir(self._hml_real())
+
+
+def run_statement(source: str, namespace: dict, filename: str) -> None:
+    """Run one statement; a plain ``import`` of a module not yet loaded binds a :class:`LazyModule`."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None
+    if tree is not None and all(isinstance(node, ast.Import) for node in tree.body):
+        for node in tree.body:
+            for alias in node.names:
+                top = alias.name.split(".")[0]
+                bound = alias.asname or top
+                if alias.name in sys.modules or importlib.util.find_spec(top) is None:
+                    exec(compile(ast.unparse(ast.Import([alias])), filename, "exec"), namespace)
+                elif alias.asname:
+                    namespace[bound] = LazyModule(alias.name, (alias.name,))
+                else:
+                    namespace[bound] = LazyModule(top, (alias.name,))
+        return
+    exec(compile(source, filename, "exec"), namespace)
 
 
 def _channel() -> io.TextIOWrapper:
@@ -79,7 +136,7 @@ def main() -> int:
     failed = []
     for statement in job["definitions"]:
         try:
-            exec(compile(statement, "<submission>", "exec"), namespace)
+            run_statement(statement, namespace, "<submission>")
         except BaseException as error:  # a definition may raise anything, even SystemExit; the others still run
             failed.append(type(error).__name__)
     if failed:
@@ -93,13 +150,18 @@ def main() -> int:
             names[name] = {"kind": "class", **describe_class(value)}
         elif callable(value):
             names[name] = {"kind": "function"}
-        elif type(value).__name__ == "module":
+        elif isinstance(value, types.ModuleType):
             names[name] = {"kind": "module"}
         else:
             names[name] = {"kind": "value", "value": Encoder().encode(value)}
     encoder.learner_classes = {n: namespace[n] for n, d in names.items() if d["kind"] == "class"}
     emit({"names": names})
-    exec(compile(job["imports"], "<course imports>", "exec"), namespace)
+    try:
+        imports = [ast.unparse(node) for node in ast.parse(job["imports"]).body]
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        imports = [job["imports"]]
+    for statement in imports:
+        run_statement(statement, namespace, "<course imports>")
     # Checks imported by the instructor's imports are patched too.
     for module in list(sys.modules.values()):
         if getattr(module, "__name__", "").startswith("lesson_utils") and \

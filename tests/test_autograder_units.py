@@ -157,3 +157,28 @@ def test_repair_restores_deleted_and_duplicated_grade_cells():
                             M.FLAG_CELL_DUPLICATED.format(grade_id="check_cross_entropy", count=2)]
     position = [c.get("id") for c in staged.notebook.cells].index("check_mse")
     assert staged.notebook.cells[position - 1].get("id") == "mse"
+
+
+def test_recheck_child_imports_a_module_only_when_it_is_used():
+    """In the re-check, is a plain `import torch` (or `import a.b as c`) put off until the code uses it, and does
+    it then work as the real module, while importing a module that does not exist still fails at once?"""
+    code = """
+import sys
+from autograder.recheck_child import LazyModule, run_statement
+ns = {}
+run_statement("import torch", ns, "<t>")
+run_statement("import matplotlib.pyplot as plt", ns, "<t>")
+run_statement("import xml.dom", ns, "<t>")
+assert isinstance(ns["torch"], LazyModule) and "torch" not in sys.modules
+assert "matplotlib.pyplot" not in sys.modules
+assert ns["torch"].tensor([1.0, 2.0]).sum().item() == 3.0 and "torch" in sys.modules
+assert ns["plt"].__name__ == "matplotlib.pyplot" and callable(ns["plt"].figure)
+assert ns["xml"].dom.__name__ == "xml.dom"
+try:
+    run_statement("import no_such_module_here", ns, "<t>")
+except ModuleNotFoundError:
+    print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=SOLUTIONS.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"

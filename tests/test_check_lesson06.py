@@ -498,8 +498,20 @@ def test_never_returning(name):
 # --- the stored torch.optim trajectories -------------------------------------------------
 
 
-def live_default_trajectories() -> dict[tuple, tuple[str, list[dict]]]:
-    """Every default battery's torch.optim trajectory, computed now with torch (shown and hidden checks)."""
+def grade_cell_sources() -> list[str]:
+    """The grade cells of the lesson 06 solution notebook (hidden tests included)."""
+    import nbformat
+
+    from autograder.paths import SOLUTIONS
+    from autograder.repair import is_test_cell
+
+    nb = nbformat.read(SOLUTIONS / "06_optimizers.ipynb", as_version=4)
+    return [cell.source for cell in nb.cells if is_test_cell(cell)]
+
+
+def live_trajectories() -> dict[tuple, tuple[str, list[dict]]]:
+    """torch.optim's trajectory of every battery the course runs (the default ones, shown and hidden, and those of
+    the grade cells), computed now with torch."""
     import contextlib
     import io
 
@@ -512,6 +524,8 @@ def live_default_trajectories() -> dict[tuple, tuple[str, list[dict]]]:
             for name in NAMES:
                 for hidden in (False, True):
                     CHECKS[name](getattr(reference, name), hidden=hidden)
+            for source in grade_cell_sources():
+                exec(source, {"check": check, **{name: getattr(reference, name) for name in NAMES}})
         return {key: (lesson06._FINGERPRINTS[key], trajectory)
                 for key, trajectory in lesson06._TORCH_TRAJECTORIES.items()}
     finally:
@@ -523,12 +537,14 @@ def live_default_trajectories() -> dict[tuple, tuple[str, list[dict]]]:
 
 
 def test_stored_trajectories_are_torch_optims_own(request):
-    """Is every trajectory the checks read from the stored file the one torch.optim computes now, for the very
-    same run (``--update-golden`` rewrites the file)?"""
+    """Is every trajectory the checks read from the stored file (default batteries and the grade cells') the one
+    torch.optim computes now, for the very same run (``--update-golden`` rewrites the file)?"""
     from lesson_utils.lesson06 import stored
 
-    live = live_default_trajectories()
-    assert len(live) == 3 * (6 + 5)  # per exercise: worked, main, 3 variants, schedule; hidden: all but worked
+    live = live_trajectories()
+    batteries = {key[:3] for key in live}
+    assert {(name, False, "default") for name in NAMES} | {(name, True, "default") for name in NAMES} <= batteries
+    assert len(batteries) == 3 * 3  # per exercise: the default ones, shown and hidden, and its grade cell's
     if request.config.getoption("--update-golden"):
         stored.write(live)
     for key, (print_, trajectory) in live.items():
@@ -546,21 +562,24 @@ def test_a_changed_run_is_not_read_from_the_stored_file():
     """When a default run is no longer the one the file was made from, is it computed, not read stale?"""
     from lesson_utils.lesson06 import stored
 
-    key = ("adam_step", False, 1, 0)
+    key = ("adam_step", False, "default", 1, 0)
     run = lesson06.battery(lesson06.ADAM).worked
     assert stored.lookup(key, lesson06.run_fingerprint(lesson06.ADAM, run)) is not None
     changed = lesson06.Run(run.label, run.landscape, (0.2,) * 3, run.hyper)
     assert stored.lookup(key, lesson06.run_fingerprint(lesson06.ADAM, changed)) is None
 
 
-def test_a_default_check_runs_without_torch():
-    """Does a default check of the reference pass in an interpreter where torch cannot even be imported?"""
+def test_the_checks_and_grade_cells_run_without_torch():
+    """Do the default checks and the grade cells pass the reference in an interpreter where torch cannot even be
+    imported (every trajectory they need is stored)?"""
     code = ("import sys; sys.modules['torch'] = None\n"
             "from lesson_utils import check\n"
             "from lesson_utils.lesson06 import reference\n"
             "for name in ('sgd_momentum_step', 'adam_step', 'adamw_step'):\n"
             "    getattr(check, name)(getattr(reference, name))\n"
-            "    getattr(check, name)(getattr(reference, name), hidden=True)\n")
+            "    getattr(check, name)(getattr(reference, name), hidden=True)\n"
+            f"for source in {grade_cell_sources()!r}:\n"
+            "    exec(source, {'check': check, **{n: getattr(reference, n) for n in dir(reference)}})\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "All 5 cases pass" in done.stdout

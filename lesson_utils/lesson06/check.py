@@ -11,6 +11,7 @@ outside the ``state`` dict. ``torch`` is imported inside the checks only.
 from __future__ import annotations
 
 import copy
+import hashlib
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -160,12 +161,23 @@ class Spec:
 
 
 _TORCH_TRAJECTORIES: dict[tuple, Trajectory] = {}
-"""torch.optim's trajectories of the default (unseeded, case-free) batteries, kept between calls of a check:
-they are the same every time, and computing them is most of a check's own cost."""
+"""torch.optim's trajectories of the batteries run so far, kept between calls of a check: a battery is the
+same every time for the same seed and cases, and computing it is most of a check's own cost."""
 _FINGERPRINTS: dict[tuple, str] = {}
 """The fingerprint of each kept trajectory's run (what :mod:`.stored` files it under)."""
 USE_STORED = True
-"""Take the default batteries' trajectories from :mod:`.stored` when their runs match (the tests turn it off)."""
+"""Take the batteries' trajectories from :mod:`.stored` when their runs match (the tests turn it off)."""
+
+
+KEPT_AT_MOST = 512
+"""Trajectories kept in one process (a learner looping over seeds would otherwise keep them all)."""
+
+
+def battery_id(seed: int | None, cases: Sequence[Sequence[Any]] | None) -> str:
+    """A short name for the battery drawn with ``seed`` and ``cases``: ``default`` for the default one."""
+    if seed is None and not cases:
+        return "default"
+    return f"seed{seed}-cases{hashlib.sha256(repr(cases).encode()).hexdigest()[:12]}"
 
 
 def run_fingerprint(spec: Spec, run: Run) -> str:
@@ -176,11 +188,14 @@ def run_fingerprint(spec: Spec, run: Run) -> str:
 def torch_trajectory(spec: Spec, run: Run, key: tuple | None = None) -> Trajectory:
     """The parameters of ``torch.optim.<spec.torch_name>`` (float64) after every step of ``run``.
 
-    ``key`` names a run of a default battery; its trajectory is read from :mod:`.stored` (or computed,
-    when the stored one is of another run) once, and then reused.
+    ``key`` names a run of a battery; its trajectory is read from :mod:`.stored` (or computed, when none
+    is stored for that very run) once, and then reused.
     """
     if key is not None:
         if key not in _TORCH_TRAJECTORIES:
+            if len(_TORCH_TRAJECTORIES) >= KEPT_AT_MOST:
+                _TORCH_TRAJECTORIES.clear()
+                _FINGERPRINTS.clear()
             print_ = run_fingerprint(spec, run)
             found = stored.lookup(key, print_) if USE_STORED else None
             _TORCH_TRAJECTORIES[key] = found if found is not None else _torch_trajectory(spec, run)
@@ -454,8 +469,8 @@ def probes(spec: Spec, *, seed: int | None = None, cases: Sequence[Sequence[Any]
     """The probes for one optimizer exercise: torch side by side on several runs, and no hidden globals."""
     b = battery(spec, seed=seed, cases=cases, hidden=hidden)
     main_run, variant_runs, schedule_run, pair, worked = b.main, list(b.variants), b.schedule, b.pair, b.worked
-    # The default batteries are the same on every call, so torch's side of them is computed once.
-    cache = (spec.name, hidden) if seed is None and not cases else None
+    # A battery is the same on every call with the same seed and cases, so torch's side of it is computed once.
+    cache = (spec.name, hidden, battery_id(seed, cases))
     if hidden:
         return [
             torch_probe(spec, "same as torch", [main_run], hidden, time_limit, 1, cache),

@@ -1,8 +1,9 @@
-"""torch.optim's trajectories of the default batteries, stored beside the checks.
+"""torch.optim's trajectories of the course's batteries, stored beside the checks.
 
-The default batteries (no ``seed``, no ``cases``) are the same on every call, so
-what ``torch.optim`` does on them is computed once, when the course is built,
-and kept in :data:`PATH`: a check then compares the learner's steps with these
+A battery is the same on every call with the same ``seed`` and ``cases``, so
+what ``torch.optim`` does on the default batteries and on those of the lesson's
+grade cells is computed once, when the course is built, and kept in
+:data:`PATH`: a check then compares the learner's steps with these
 arrays and needs neither torch nor its first optimizer step (which imports
 ``torch._dynamo``, most of a second). Each trajectory carries a fingerprint of
 its run (optimizer, learning rates, hyperparameters, start and first gradient);
@@ -26,7 +27,7 @@ _loaded: dict[str, dict[str, Any]] = {}
 
 
 def name(key: tuple) -> str:
-    """The file's name for the trajectory cached under ``key`` (``(exercise, hidden, probe, run)``)."""
+    """The file's name for the trajectory cached under ``key`` (``(exercise, hidden, battery, probe, run)``)."""
     return "/".join(str(part) for part in key)
 
 
