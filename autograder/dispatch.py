@@ -105,9 +105,10 @@ class OnDask:
 
         self.cluster = None
         if address is None:
-            # One task per worker process: each grades one submission at a time, with its own kernel.
+            # One task per worker process: each grades one submission at a time, with its own kernel. The
+            # scheduler's HTTP server gets a free loopback port: two graders on one machine share no port.
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.ERROR)
+                                        dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
             self.client = Client(self.cluster, set_as_default=False)
         else:
             try:

@@ -69,14 +69,25 @@ def _processes_of(uid: int) -> int:
     return count
 
 
+def _find_prctl():
+    with contextlib.suppress(OSError, AttributeError):
+        return ctypes.CDLL(None, use_errno=True).prctl
+    return None
+
+
+_PRCTL = _find_prctl()
+"""libc's prctl, looked up once here: a child between fork and exec must not load libraries (another
+thread of the grader may hold the loader's lock at the fork)."""
+
+
 def _die_with_parent(signum: int = signal.SIGKILL) -> None:
     """Have the kernel send ``signum`` to this process when its parent dies (Linux; elsewhere nothing).
 
     bubblewrap clears this when it drops its capabilities, so a process that execs bwrap is not
     covered by it: see :func:`autograder.kernel.main` for how the grading kernel is.
     """
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signum)  # PR_SET_PDEATHSIG
+    if _PRCTL is not None:
+        _PRCTL(1, signum)  # PR_SET_PDEATHSIG
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -137,11 +138,37 @@ def _error_name(error: BaseException) -> str:
 
 
 def run_task(task: Task) -> dict:
-    """Grade one submission (see the module docstring); never raises for anything the learner's code does."""
+    """Grade one submission (see the module docstring); never raises for anything the learner's code does.
+
+    The re-check needs only the notebook's text, not its run, so it runs beside the kernel (each in a
+    sandbox of its own): while one waits on the other, the machine does not.
+    """
     import nbformat
 
     started = time.perf_counter()
     limits = Limits(**task.limits)
+    nb = nbformat.reads(task.notebook, as_version=4)
+    sources = [c.source if c.cell_type == "code" and not test else "" for c, test in
+               zip(nb.cells, task.test_cells, strict=True)]
+    definitions = learner_definitions([] if task.blank else sources)
+    flags = [M.FLAG_SYNTAX.format(cell=i + 1) for i in definitions.skipped_cells if sources[i].strip()]
+    flags += [M.FLAG_COURSE_IMPORT.format(module=m) for m in definitions.course_imports]
+    given = set(task.given)
+    flags += tampering([s if s not in given else "" for s in sources])
+    rechecked: dict = {}
+
+    def run_recheck() -> None:
+        begun = time.perf_counter()
+        try:
+            rechecked["result"] = recheck(definitions.statements, definitions.names, task.imports,
+                                          [GradeCell(*cell) for cell in task.cells], timeout=task.timeout,
+                                          hidden=tuple(Path(p) for p in task.hidden), limits=limits)
+        except BaseException as error:  # handed to this thread's caller below
+            rechecked["error"] = error
+        rechecked["seconds"] = time.perf_counter() - begun
+
+    beside = threading.Thread(target=run_recheck, name=f"recheck-{task.student}", daemon=True)
+    beside.start()
     scratch = Path(tempfile.mkdtemp(prefix="hml-grade-"))
     try:
         for relative, data in task.files.items():
@@ -153,19 +180,12 @@ def run_task(task: Task) -> dict:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     ran = time.perf_counter()
-
-    nb = nbformat.reads(task.notebook, as_version=4)
-    sources = [c.source if c.cell_type == "code" and not test else "" for c, test in
-               zip(nb.cells, task.test_cells, strict=True)]
-    definitions = learner_definitions([] if task.blank else sources)
-    flags = [M.FLAG_SYNTAX.format(cell=i + 1) for i in definitions.skipped_cells if sources[i].strip()]
-    flags += [M.FLAG_COURSE_IMPORT.format(module=m) for m in definitions.course_imports]
-    given = set(task.given)
-    flags += tampering([s if s not in given else "" for s in sources])
-    checked = recheck(definitions.statements, definitions.names, task.imports,
-                      [GradeCell(*cell) for cell in task.cells], timeout=task.timeout,
-                      hidden=tuple(Path(p) for p in task.hidden), limits=limits)
+    beside.join()
+    if "error" in rechecked:
+        raise rechecked["error"]
+    checked = rechecked["result"]
     flags += checked.flags
     return {"lesson": task.lesson, "student": task.student, "executed": executed, "kernel": kernel,
             "flags": flags, "verdicts": [asdict(v) for v in checked.verdicts],
-            "seconds": {"kernel": ran - started, "recheck": time.perf_counter() - ran}, "pid": os.getpid()}
+            "seconds": {"kernel": ran - started, "recheck": rechecked["seconds"],
+                        "total": time.perf_counter() - started}, "pid": os.getpid()}

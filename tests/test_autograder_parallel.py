@@ -119,7 +119,7 @@ def graded(tmp_path_factory) -> dict:
     serial_course, dask_course = new_course(base / "serial"), new_course(base / "dask")
     serial = subprocess.run(command(serial_course, inbox, "--workers", "1"), cwd=ROOT, capture_output=True, text=True)
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
                       silence_logs=50) as cluster, Client(cluster) as client:
         first_pids = set(client.run(os.getpid).values())
         run = subprocess.Popen(command(dask_course, inbox, "--scheduler", cluster.scheduler_address), cwd=ROOT,
