@@ -21,7 +21,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .sandbox import NOBODY, Limits, Sandbox, _die_with_parent, bwrap_path, warn_not_isolated
+from .sandbox import Limits, Sandbox, _die_with_parent, bwrap_path, warn_not_isolated
 
 KERNEL_NAME = "hml-sandbox"
 ENV = "HML_KERNEL_SANDBOX"
@@ -69,12 +69,12 @@ def main(argv: list[str]) -> None:
     ipc_dir = Path(config["ipc_dir"])
     own = ipc_dir / f"connection-{os.getpid()}.json"
     shutil.copyfile(connection_file, own)
-    if os.geteuid() == 0:
-        os.chown(own, NOBODY, NOBODY)
-        os.chown(ipc_dir, NOBODY, NOBODY)
-    os.chmod(own, 0o600)
     sandbox = Sandbox(Path.cwd(), hidden=tuple(Path(p) for p in config["hidden"]), writable=(ipc_dir,),
                       limits=Limits(**config["limits"]))
+    if os.geteuid() == 0:
+        os.chown(own, sandbox.user, sandbox.user)
+        os.chown(ipc_dir, sandbox.user, sandbox.user)
+    os.chmod(own, 0o600)
     bwrap = bwrap_path()
     if bwrap is None:
         warn_not_isolated()

@@ -5,8 +5,9 @@ one writable place besides a private, size-capped ``/tmp``; the course directory
 (gradebook, ``source/``, other submissions), the repository's ``solutions/``,
 ``tests/`` and ``.git``, the home directory and any other directory the grader names
 replaced by empty tmpfs; no network (``--unshare-net``); its own pid namespace; the
-unprivileged uid 65534 (when the grader runs as root, the process drops to it before
-bubblewrap starts, so the process limit applies); limits on address space, CPU time,
+unprivileged uid (when the grader runs as root, a uid of the sandbox's own that no account
+has, dropped to inside bubblewrap, so that the process limit counts this submission's
+processes only; otherwise 65534 in a user namespace); limits on address space, CPU time,
 file size, processes and open files; killed when the grader dies
 (``--die-with-parent``, and ``PR_SET_PDEATHSIG`` for the launcher).
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import itertools
 import os
 import resource
 import shutil
@@ -31,11 +33,26 @@ from . import messages as M
 from .paths import ROOT
 
 NOBODY = 65534
+SANDBOX_UIDS = 0x20000000
+"""As root, each sandbox runs as a uid of its own from here on (no account has one), so that the processes
+of one submission count against its own process limit only: a fork storm cannot starve another
+submission graded beside it."""
 DROP = (
-    "import os, sys; os.setgroups([]); os.setgid(65534); os.setuid(65534); "
-    "os.execv(sys.argv[1], sys.argv[1:])"
+    "import os, sys; uid = int(sys.argv[1]); os.setgroups([]); os.setgid(uid); os.setuid(uid); "
+    "os.execv(sys.argv[2], sys.argv[2:])"
 )
-"""Run as root inside the sandbox: become uid 65534, then run the command."""
+"""Run as root inside the sandbox: become the sandbox's uid, then run the command."""
+
+_serial = itertools.count()
+
+
+def fresh_uid() -> int:
+    """A uid no other live sandbox has: from this process's pid and a count of its sandboxes."""
+    return SANDBOX_UIDS + ((os.getpid() & 0x3FFFFF) << 4 | next(_serial) & 0xF)
+
+
+def _sandbox_user() -> int:
+    return fresh_uid() if os.geteuid() == 0 else os.geteuid()
 
 
 @dataclass(frozen=True)
@@ -98,13 +115,15 @@ class Sandbox:
     hidden: tuple[Path, ...] = ()
     writable: tuple[Path, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    user: int = field(default_factory=_sandbox_user)
+    """The uid whose processes the process limit counts: as root, one of its own (:func:`fresh_uid`)."""
 
     def default_hidden(self) -> list[Path]:
         home = Path.home()
         return [ROOT / "solutions", ROOT / "tests", ROOT / ".git", *([home] if home != Path("/") else [])]
 
     def uid(self) -> int:
-        return NOBODY if os.geteuid() == 0 else os.geteuid()
+        return self.user
 
     def argv(self, command: list[str], bwrap: str | None) -> list[str]:
         """``command`` wrapped in bubblewrap (or unchanged without it).
@@ -120,7 +139,9 @@ class Sandbox:
                 "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
                 "--die-with-parent", "--new-session",
                 "--unsetenv", "JPY_PARENT_PID", "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp",
-                "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib", "--setenv", "IPYTHONDIR", "/tmp/ipython"]
+                "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib", "--setenv", "IPYTHONDIR", "/tmp/ipython",
+                # the sandbox's uid has no account: name a user, so that getpass.getuser() needs none
+                "--setenv", "USER", "learner", "--setenv", "LOGNAME", "learner"]
         if os.geteuid() != 0:
             args += ["--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY)]
         # The interpreter and the course's package stay readable even inside a hidden directory.
@@ -146,7 +167,7 @@ class Sandbox:
             args += ["--bind", str(path.resolve()), str(path.resolve())]
         args += ["--chdir", str(self.scratch.resolve())]
         if os.geteuid() == 0:
-            args += [sys.executable, "-I", "-S", "-c", DROP]
+            args += [sys.executable, "-I", "-S", "-c", DROP, str(self.user)]
         return [*args, *command]
 
     def prepare(self) -> None:
@@ -154,7 +175,7 @@ class Sandbox:
         if os.geteuid() == 0:
             for path in [self.scratch, *self.writable]:
                 for item in [path, *path.rglob("*")]:
-                    os.chown(item, NOBODY, NOBODY, follow_symlinks=False)
+                    os.chown(item, self.user, self.user, follow_symlinks=False)
 
     def preexec(self, bwrap: str | None, new_session: bool = True):
         limits = self.limits

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from autograder.paths import SOLUTIONS, lessons
 from autograder.recheck import GradeCell, recheck
 from autograder.repair import is_test_cell, stage
 from autograder.replay import namespace, replay_cell
-from autograder.sandbox import Sandbox
+from autograder.sandbox import SANDBOX_UIDS, Limits, Sandbox, kill
 from autograder.wire import Decoder, Encoder
 
 from .hostile import LESSON, filled, released, text
@@ -58,8 +59,60 @@ def test_sandbox_hides_and_blocks(tmp_path):
     done = _probe(tmp_path)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
-    assert seen == {"uid": 65534, "solutions": [], "secret": False, "net": False, "root_writable": False}
+    uid = seen.pop("uid")
+    assert uid >= SANDBOX_UIDS if os.geteuid() == 0 else uid == 65534
+    assert seen == {"solutions": [], "secret": False, "net": False, "root_writable": False}
     assert (tmp_path / "scratch" / "scratch.txt").read_text() == "ok"
+
+
+STORM = """
+import os, time
+children = []
+try:
+    while True:
+        pid = os.fork()
+        if pid == 0:
+            time.sleep(60)
+            os._exit(0)
+        children.append(pid)
+except OSError:
+    print(len(children), flush=True)
+time.sleep(60)
+"""
+THREADS = """
+import sys, threading
+sys.stdin.readline()
+threads = [threading.Thread(target=lambda: None) for _ in range(20)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print("started 20 threads")
+"""
+
+
+@pytest.mark.skipif(not Path("/usr/bin/bwrap").exists() and not __import__("shutil").which("bwrap"),
+                    reason="bubblewrap is not installed (make test installs it)")
+@pytest.mark.skipif(os.geteuid() != 0, reason="sandboxes have uids of their own only when the grader runs as root")
+def test_a_fork_storm_cannot_starve_a_sandbox_beside_it(tmp_path, request):
+    """When a fork storm in one sandbox reaches its process limit after another sandbox started, can that other
+    one still start threads (each sandbox's processes are counted under a uid of its own)?"""
+    limits = Limits(processes=24)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    other = Sandbox(tmp_path / "b", limits=limits)
+    waiting = other.popen([sys.executable, "-c", THREADS], stdin=-1, stdout=-1, stderr=-1)
+    storm = Sandbox(tmp_path / "a", limits=limits).popen([sys.executable, "-c", STORM], stdout=-1, stderr=-3)
+    try:
+        forked = int(storm.stdout.readline())
+        assert 0 < forked <= 24
+        assert other.uid() != Sandbox(tmp_path / "a").uid()
+        out, err = waiting.communicate(b"go\n", timeout=120)
+        assert waiting.returncode == 0, err.decode()[-2000:]
+        assert out.decode().strip() == "started 20 threads"
+    finally:
+        kill(storm)
+        storm.stdout.close()
 
 
 def test_without_bubblewrap_grading_runs_and_says_it_is_not_isolated(tmp_path):
