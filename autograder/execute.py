@@ -9,15 +9,20 @@ import nbformat
 from nbclient import NotebookClient
 
 from .paths import SOLUTIONS, lessons
+from .steady import SteadyClient
 
 TIMEOUT = 600
+
+
+class SteadyNotebookClient(SteadyClient, NotebookClient):
+    """nbclient's client with its waits sliced (a widget cell's lost reply would stall it: see :mod:`.steady`)."""
 
 
 def execute_notebook(path: Path, timeout: int = TIMEOUT) -> None:
     """Run ``path`` top to bottom in a fresh kernel and save its outputs."""
     nb = nbformat.read(path, as_version=4)
     env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="module://matplotlib_inline.backend_inline")
-    client = NotebookClient(
+    client = SteadyNotebookClient(
         nb,
         timeout=timeout,
         kernel_name="python3",

@@ -228,7 +228,14 @@ class Recorder:
             chosen = config.Autograde[name] if name in config.Autograde else Autograde.class_traits()[name].default()
             return list(chosen)
 
-        config.Autograde.autograde_preprocessors = [ExecutedElsewhere if s is Execute else s
+        def executes(step) -> bool:  # nbgrader's Execute or a subclass (the course's SteadyExecute), by class or name
+            from traitlets.utils.importstring import import_item
+
+            step = import_item(step) if isinstance(step, str) else step
+            return isinstance(step, type) and issubclass(step, Execute)
+
+        # The trusted parent never executes learner code: whatever the course runs it with is replaced.
+        config.Autograde.autograde_preprocessors = [ExecutedElsewhere if executes(s) else s
                                                     for s in steps("autograde_preprocessors")]
         self.coursedir = CourseDirectory(config=config)
         self.api = NbGraderAPI(coursedir=self.coursedir, config=config)

@@ -77,7 +77,8 @@ def _execute_class():
     if "execute" in _cache:
         return _cache["execute"]
     from jupyter_client.manager import AsyncKernelManager
-    from nbgrader.preprocessors import Execute
+
+    from .steady import SteadyExecute
 
     class SandboxKernelManager(AsyncKernelManager):
         """Starts the sandboxed kernelspec with this submission's sandbox settings in its environment."""
@@ -88,8 +89,9 @@ def _execute_class():
             kw.setdefault("env", {**os.environ, **(self.launch_env or {})})
             return await super()._async_start_kernel(**kw)
 
-    class SandboxedExecute(Execute):
-        """nbgrader's Execute preprocessor, with a kernel manager that starts the sandboxed kernel over ipc."""
+    class SandboxedExecute(SteadyExecute):
+        """nbgrader's Execute preprocessor (waits sliced, :mod:`.steady`), with a kernel manager that starts the
+        sandboxed kernel over ipc."""
 
         launch_env: dict | None = None
         ipc_prefix: str = ""

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+
+from autograder.execute import SteadyNotebookClient
 
 FLOOR_IMPORTS = "import matplotlib.pyplot as plt\nimport numpy as np\nimport torch"
 """The course's floor (issue 7): NumPy, Matplotlib and torch, as a torch lesson's first cell imports them."""
@@ -59,7 +60,7 @@ def run_notebook(nb: nbformat.NotebookNode, cwd: Path | None = None) -> KernelRu
         peak = max(peak, _peak_bytes(getattr(client.km.provisioner, "pid", None)))
 
     with tempfile.TemporaryDirectory() as scratch:
-        client = NotebookClient(
+        client = SteadyNotebookClient(
             nb,
             timeout=TIMEOUT,
             kernel_name="python3",

@@ -235,3 +235,66 @@ except ModuleNotFoundError:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=SOLUTIONS.parent)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "ok"
+
+
+def test_a_sliced_wait_returns_a_late_message_and_times_out_on_time():
+    """Does a wait split into slices still return a message that comes after several slices, and give up with
+    Empty at its own deadline, not a slice later?"""
+    import asyncio
+    import time
+    from queue import Empty
+
+    from autograder import steady
+
+    class Channel:
+        def __init__(self, ready_at: float):
+            self.ready_at, self.calls = ready_at, 0
+
+        async def get_msg(self, timeout=None):
+            self.calls += 1
+            await asyncio.sleep(min(timeout, max(0.0, self.ready_at - time.monotonic())))
+            if time.monotonic() < self.ready_at:
+                raise Empty
+            return {"msg_type": "execute_reply"}
+
+    late = Channel(time.monotonic() + 3 * steady.SLICE)
+    steady._sliced(late)
+    assert asyncio.run(late.get_msg(timeout=10)) == {"msg_type": "execute_reply"}
+    assert late.calls >= 3
+    never = Channel(time.monotonic() + 60)
+    steady._sliced(never)
+    started = time.monotonic()
+    with pytest.raises(Empty):
+        asyncio.run(never.get_msg(timeout=0.6))
+    assert 0.6 <= time.monotonic() - started < 0.6 + steady.SLICE
+
+
+def test_steady_execute_runs_a_notebook_with_sliced_waits():
+    """Does nbgrader's Execute as the course configures it (SteadyExecute) run a real kernel with both of its
+    waits sliced, through the synchronous path nbgrader takes?"""
+    from autograder.steady import SteadyExecute
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    seen = {}
+    preprocessor = SteadyExecute(timeout=60, kernel_name="python3")
+    preprocessor.on_cell_executed = lambda **_: seen.update(
+        shell=preprocessor.kc.shell_channel.get_msg.__name__, iopub=preprocessor.kc.iopub_channel.get_msg.__name__)
+    nb, _ = preprocessor.preprocess(nb, {"metadata": {"path": str(SOLUTIONS)}})
+    assert nb.cells[0].outputs[0]["text"] == "42\n"
+    assert seen == {"shell": "sliced_get_msg", "iopub": "sliced_get_msg"}
+
+
+def test_the_trusted_recorder_never_executes_learner_code(tmp_path):
+    """With the course's configuration (SteadyExecute in place of nbgrader's Execute), does the gradebook's
+    recorder run no Execute of any kind in the trusted process?"""
+    from nbgrader.preprocessors import Execute
+
+    from autograder.grade import ExecutedElsewhere, Options, Recorder
+
+    from .nbgrader_course import build_course
+
+    build_course(tmp_path / "course")
+    recorder = Recorder(tmp_path / "course", Options())
+    steps = recorder.api.config.Autograde.autograde_preprocessors
+    assert ExecutedElsewhere in steps
+    assert [s for s in steps if isinstance(s, type) and issubclass(s, Execute)] == []
