@@ -6,7 +6,9 @@ and buggy mixed), the first ``--per-lesson`` of them, repeated ``--copies`` time
 directories get the same files, and in this one run, side by side:
 
 - stock: ``nbgrader autograde "*"`` (one process for every lesson, the notebook in an ordinary
-  kernel, no re-check);
+  kernel, no re-check), with the course's configuration, whose ``Execute`` waits in slices
+  (:mod:`autograder.steady`): plain nbgrader can stall a widget notebook for the whole cell
+  time-out under load, which would only flatter the comparison;
 - ours, serial: ``python -m autograder autograde --workers 1`` (the bubblewrap kernel, then the
   re-check, one submission after another, in one process);
 - ours, parallel: ``python -m autograder autograde`` (``--workers`` = the cores by default, a
@@ -15,15 +17,15 @@ directories get the same files, and in this one run, side by side:
 and two floors: the course's (:func:`kernels.floor`: start a kernel, import NumPy, Matplotlib
 and torch, run ``1 + 1``, shut down; median of ``--repeat``), and the notebooks' own (each
 lesson's solved learner notebook run top to bottom in a plain kernel, median of ``--repeat``, weighted by the
-lesson's share of the set: what any grader must spend just executing them; only with
-``--notebook-floor``). Printed: seconds
+lesson's share of the set: what any grader must spend just executing them; ``--no-notebook-floor``
+skips it). Printed: seconds
 per notebook of each, the throughput ratio against stock, and our per-notebook wall time
 against each floor divided by the cores. Targets (issue 7): at least 3 x stock, within 1.3 x the
 course's floor / cores. Not a test: a measurement. Every run prints the same rows, in the same
 order, and a ``target`` line per target (collected by ``benchmarks/all.py``):
 
     .venv/bin/python benchmarks/grading.py [--per-lesson 3] [--copies 1] [--lesson NAME ...]
-                                          [--workers N] [--repeat 3] [--no-serial] [--notebook-floor]
+                                          [--workers N] [--repeat 3] [--no-serial] [--no-notebook-floor]
 """
 
 from __future__ import annotations
@@ -136,9 +138,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=CORES, help=f"our parallel run's workers (default {CORES})")
     parser.add_argument("--repeat", type=int, default=3, help="floor runs to take the median of")
     parser.add_argument("--no-serial", action="store_true", help="skip our serial run")
-    parser.add_argument("--notebook-floor", action="store_true",
-                        help="also measure the notebooks' own floor (a plain nbclient run of 03's widget notebook "
-                             "has been seen to stall for minutes on this machine, so it is off by default)")
+    parser.add_argument("--no-notebook-floor", dest="notebook_floor", action="store_false",
+                        help="skip the notebooks' own floor (each lesson's solved notebook in a plain kernel)")
     args = parser.parse_args()
     chosen = args.lesson or [p.stem for p in lessons(SOLUTIONS)]
 
@@ -169,7 +170,7 @@ def main() -> None:
     print(f"{'what':<{w}} {'ours':>9} {'baseline':>9} {'ratio':>6}")
     print(f"{'floor: kernel + numpy/matplotlib/torch + 1+1, per notebook':<{w}} {floor_seconds:>8.2f}s")
     if notebooks_floor is None:
-        print(f"{'notebook floor: not measured (--notebook-floor)':<{w}}")
+        print(f"{'notebook floor: not measured (--no-notebook-floor)':<{w}}")
         print(f"{'stock nbgrader autograde, per notebook':<{w}} {stock / n:>8.2f}s")
     else:
         print(f"{'notebook floor: the set run in a plain kernel, per notebook':<{w}} {notebooks_floor:>8.2f}s")
