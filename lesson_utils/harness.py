@@ -73,7 +73,7 @@ class Exercise:
 
     def expected(self, case: Case) -> Parts:
         """The reference's answer on ``case``, in canonical form."""
-        return self.output.convert(_quietly(self.reference, case.args), self.name, case.label)
+        return self.output.convert(quietly(self.reference, case.args), self.name, case.label)
 
     def battery(self, seed: int | None = None) -> list[Case]:
         """The fixed cases, then the random cases drawn with ``seed``."""
@@ -140,7 +140,7 @@ def _call_in_thread(fn, args, seconds):
     return box["value"]
 
 
-_PLAIN = (int, float, complex, str, bytes, bool, type(None), np.generic)
+_PLAIN = (int, float, complex, str, bytes, bool, type(None))
 
 
 def _plain_dict_class(cls: type) -> bool:
@@ -162,7 +162,7 @@ def copy_args(value: Any, memo: dict[int, Any] | None = None) -> Any:
     if type(value) is np.ndarray and value.dtype != object:
         out: Any = value.copy()
     elif type(value) is dict or (isinstance(value, dict) and _plain_dict_class(type(value)) and not vars(value)):
-        out = {} if type(value) is dict else type(value)()
+        out = type(value)()
         memo[key] = out
         for k, v in value.items():
             out[k] = copy_args(v, memo)
@@ -216,7 +216,8 @@ def _close(got: Parts, expected: Parts, rtol: float, atol: float) -> bool:
     return len(got) == len(expected) and all(_close_one(g, e, rtol, atol) for g, e in zip(got, expected, strict=True))
 
 
-def _quietly(fn: Callable[..., Any], args: Sequence[Any]) -> Any:
+def quietly(fn: Callable[..., Any], args: Sequence[Any]) -> Any:
+    """``fn`` (a reference or a bank entry) called on a copy of ``args``, with warnings and float errors off."""
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         return fn(*copy_args(tuple(args)))
@@ -280,7 +281,7 @@ def diagnose(ex: Exercise, outcomes: Sequence[_Outcome]) -> Mistake | None:
     for mistake in ex.mistakes:
         try:
             if all(
-                _close(o.got, ex.output.convert(_quietly(mistake.fn, o.case.args), mistake.id, ""), ex.rtol, ex.atol)
+                _close(o.got, ex.output.convert(quietly(mistake.fn, o.case.args), mistake.id, ""), ex.rtol, ex.atol)
                 for o in outcomes
             ):
                 return mistake
@@ -296,7 +297,7 @@ def bank_overlaps(ex: Exercise, seed: int | None = None) -> tuple[list[str], lis
     battery = ex.battery(seed)
 
     def outputs(fn):
-        return [ex.output.convert(_quietly(fn, c.args), ex.name, c.label) for c in battery]
+        return [ex.output.convert(quietly(fn, c.args), ex.name, c.label) for c in battery]
 
     def same(a, b):
         return all(_close(x, y, ex.rtol, ex.atol) for x, y in zip(a, b, strict=True))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +20,7 @@ from ..harness import (
     Several,
     call_learner,
     make_check,
+    quietly,
     run,
     run_probes,
 )
@@ -216,9 +215,7 @@ def read_fit(value: Any, label: str) -> FitRun:
 
 def _reference_fit(fn: Callable[..., Any], args: Sequence[Any]) -> FitRun:
     """A reference or bank entry's run, without warnings (the divergent cases overflow on purpose)."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        return read_fit(fn(*copy.deepcopy(tuple(args))), "")
+    return read_fit(quietly(fn, args), "")
 
 
 @dataclass(frozen=True)

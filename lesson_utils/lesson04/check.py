@@ -13,9 +13,7 @@ step.
 from __future__ import annotations
 
 import contextlib
-import copy
 import io
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +33,7 @@ from ..harness import (
     Problem,
     Several,
     call_learner,
+    quietly,
     run,
     run_probes,
 )
@@ -514,9 +513,7 @@ def run_sgd(fn: Any, case: SgdCase, label: str, time_limit: float | None, seed: 
 
 def reference_sgd(fn: Callable[..., Any], case: SgdCase, seed: int | None = None) -> SgdRun:
     """A reference or bank entry's run, without warnings (plus_not_minus overflows on purpose)."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        return read_sgd(fn(*copy.deepcopy(case.args(seed))), "", case.d)
+    return read_sgd(quietly(fn, case.args(seed)), "", case.d)
 
 
 def _known_sgd(runs: Sequence[tuple[SgdCase, SgdRun]]) -> Mistake | None:

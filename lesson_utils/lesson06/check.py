@@ -10,7 +10,6 @@ outside the ``state`` dict. ``torch`` is imported inside the checks only.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import warnings
 from collections.abc import Callable, Sequence
@@ -20,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .. import messages as M
-from ..harness import ARRAY, DEFAULT_TIME_LIMIT, Mistake, Probe, Problem, call_learner, run_probes
+from ..harness import ARRAY, DEFAULT_TIME_LIMIT, Mistake, Probe, Problem, call_learner, copy_args, run_probes
 from ..outputs import format_number, is_torch_tensor
 from . import messages as L
 from . import mistakes, reference, stored
@@ -230,7 +229,7 @@ def bank_trajectory(fn: Callable[..., Any], run: Run) -> Trajectory:
         warnings.simplefilter("ignore")
         for lr in run.lrs:
             grads = run.landscape.grads(params)
-            params, state = fn(copy.deepcopy(params), grads, state, lr, *copy.deepcopy(run.hyper))
+            params, state = fn(copy_args(params), grads, state, lr, *copy_args(run.hyper))
             params = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
             trajectory.append(params)
     return trajectory
