@@ -122,9 +122,6 @@ class Sandbox:
         home = Path.home()
         return [ROOT / "solutions", ROOT / "tests", ROOT / ".git", *([home] if home != Path("/") else [])]
 
-    def uid(self) -> int:
-        return self.user
-
     def argv(self, command: list[str], bwrap: str | None) -> list[str]:
         """``command`` wrapped in bubblewrap (or unchanged without it).
 
@@ -179,8 +176,7 @@ class Sandbox:
 
     def preexec(self, bwrap: str | None, new_session: bool = True):
         limits = self.limits
-        uid = self.uid()
-        processes = _processes_of(uid) + limits.processes
+        processes = _processes_of(self.user) + limits.processes
 
         def apply() -> None:
             _die_with_parent()

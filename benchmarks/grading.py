@@ -49,7 +49,7 @@ from kernels import floor, run_notebook  # noqa: E402
 from report import CORES, ratio, target  # noqa: E402
 
 from autograder.paths import SOLUTIONS, lessons  # noqa: E402
-from tests.nbgrader_course import build_course, nbgrader, submit  # noqa: E402
+from tests.nbgrader_course import build_course, fill_answers, nbgrader, submit  # noqa: E402
 from tests.test_nbgrader import solution_answers  # noqa: E402
 
 STOCK_TARGET = 3.0
@@ -74,12 +74,8 @@ def notebook_floor(course: Path, chosen: list[str], repeat: int) -> dict[str, fl
 
     out = {}
     for lesson in chosen:
-        nb = nbformat.read(course / "release" / lesson / f"{lesson}.ipynb", as_version=4)
-        answers = solution_answers(lesson)
-        for cell in nb.cells:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if grade_id in answers:
-                cell.source = answers[grade_id]
+        nb = fill_answers(nbformat.read(course / "release" / lesson / f"{lesson}.ipynb", as_version=4),
+                          solution_answers(lesson))
         out[lesson] = statistics.median(run_notebook(nb).seconds for _ in range(repeat))
     return out
 

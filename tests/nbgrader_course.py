@@ -37,14 +37,18 @@ def learner_code(solution_source: str) -> str:
                      and "### END SOLUTION" not in line)
 
 
-def submit(course: Path, assignment: str, student: str, answers: dict[str, str]) -> Path:
-    """Put a learner's notebook in submitted/: the released copy with ``answers`` (grade_id -> source) filled in."""
-    released = course / "release" / assignment / f"{assignment}.ipynb"
-    nb = nbformat.read(released, as_version=4)
+def fill_answers(nb: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat.NotebookNode:
+    """``nb`` with the source of every cell whose grade_id ``answers`` names replaced by that answer."""
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id in answers:
             cell.source = answers[grade_id]
+    return nb
+
+
+def submit(course: Path, assignment: str, student: str, answers: dict[str, str]) -> Path:
+    """Put a learner's notebook in submitted/: the released copy with ``answers`` (grade_id -> source) filled in."""
+    nb = fill_answers(nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4), answers)
     target = course / "submitted" / student / assignment / f"{assignment}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
