@@ -46,6 +46,7 @@ from .recheck import DEFAULT_TIMEOUT, GradeCell
 from .repair import grade_id, is_test_cell, stage
 from .replay import CellVerdict
 from .sandbox import Limits
+from .worker import KERNEL_ERRORS, Task, run_task
 
 GRADING = ".grading"
 STAGED = f"{GRADING}/staged"
@@ -254,8 +255,6 @@ class Recorder:
 
     def prepare(self, lesson: Lesson, student: str, path: Path, others: dict[str, set[str]]):
         """Stage one submission (never changing the file) and make the task a worker runs."""
-        from .worker import Task
-
         result = Result(lesson.name, student, max_score=lesson.max_score, sha256=sha256(path))
         staged = stage(path.read_bytes(), lesson.name, lesson.release, others)
         result.flags.extend(staged.flags)
@@ -276,7 +275,7 @@ class Recorder:
                 for step in self.sanitizers:
                     nb, resources = step.preprocess(nb, resources)
         except Exception as error:  # e.g. nbgrader metadata the learner broke: nbgrader's autograde refuses it too
-            refused = _error_name(error)
+            refused = _refusal(error)
             nb = staged.notebook
         options = self.options
         task = Task(lesson=lesson.name, student=student, notebook=nbformat.writes(nb), refused=refused,
@@ -364,21 +363,20 @@ class Recorder:
 def grade_one(course: Path, lesson: Lesson, student: str, path: Path, options: Options,
               others: dict[str, set[str]], recorder: Recorder | None = None) -> Result:
     """Grade one submission end to end in this process (see the module docstring)."""
-    from .worker import run_task
-
     recorder = recorder or Recorder(course, options)
     task, result, staged = recorder.prepare(lesson, student, path, others)
     return recorder.record(lesson, result, staged, run_task(task))
 
 
-def _error_name(error: BaseException) -> str:
+def _refusal(error: BaseException) -> str:
+    """Why nbgrader's sanitizing refused a notebook: the error's type and its first line."""
     lines = str(error).strip().splitlines()
     return f"{type(error).__name__}: {lines[0]}"[:120] if lines else type(error).__name__
 
 
 def _first_error(outcome: dict) -> str:
     text = f"{outcome.get('error') or ''}\n{outcome.get('log') or ''}"
-    for name in ("CellTimeoutError", "DeadKernelError", "TimeoutError", "RuntimeError"):
+    for name in KERNEL_ERRORS:
         if name in text:
             return name
     lines = [line.strip() for line in text.splitlines() if line.strip()]

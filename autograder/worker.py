@@ -130,9 +130,13 @@ def execute(notebook: str, scratch: Path, hidden: list[str], limits: Limits, tim
         shutil.rmtree(ipc_dir, ignore_errors=True)
 
 
+KERNEL_ERRORS = ("CellTimeoutError", "DeadKernelError", "TimeoutError", "RuntimeError")
+"""What stops a notebook's run in the kernel, named as such in results and flags (most telling first)."""
+
+
 def _error_name(error: BaseException) -> str:
     name = type(error).__name__
-    for known in ("CellTimeoutError", "DeadKernelError", "TimeoutError", "RuntimeError"):
+    for known in KERNEL_ERRORS:
         if known == name or known in str(error):
             return known
     text = str(error).strip().splitlines()
