@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,9 @@ from autograder.wire import Decoder, Encoder
 
 from .hostile import LESSON, filled, released, text
 from .nbgrader_course import learner_code
+
+NEEDS_BWRAP = pytest.mark.skipif(not Path("/usr/bin/bwrap").exists() and not shutil.which("bwrap"),
+                                 reason="bubblewrap is not installed (make test installs it)")
 
 PROBE = """
 import os, socket, pathlib
@@ -52,8 +56,7 @@ def _probe(tmp_path: Path, env: dict | None = None) -> subprocess.CompletedProce
     return subprocess.CompletedProcess(process.args, process.returncode, out.decode(), err.decode())
 
 
-@pytest.mark.skipif(not Path("/usr/bin/bwrap").exists() and not __import__("shutil").which("bwrap"),
-                    reason="bubblewrap is not installed (make test installs it)")
+@NEEDS_BWRAP
 def test_sandbox_hides_and_blocks(tmp_path):
     """In the sandbox: is the uid unprivileged, are solutions and the course hidden, no network, the tree read-only?"""
     done = _probe(tmp_path)
@@ -91,8 +94,7 @@ print("started 20 threads")
 """
 
 
-@pytest.mark.skipif(not Path("/usr/bin/bwrap").exists() and not __import__("shutil").which("bwrap"),
-                    reason="bubblewrap is not installed (make test installs it)")
+@NEEDS_BWRAP
 @pytest.mark.skipif(os.geteuid() != 0, reason="sandboxes have uids of their own only when the grader runs as root")
 def test_a_fork_storm_cannot_starve_a_sandbox_beside_it(tmp_path, request):
     """When a fork storm in one sandbox reaches its process limit after another sandbox started, can that other
