@@ -515,9 +515,8 @@ def live_trajectories() -> dict[tuple, tuple[str, list[dict]]]:
     import contextlib
     import io
 
-    kept, prints, use = dict(lesson06._TORCH_TRAJECTORIES), dict(lesson06._FINGERPRINTS), lesson06.USE_STORED
+    kept, use = dict(lesson06._TORCH_TRAJECTORIES), lesson06.USE_STORED
     lesson06._TORCH_TRAJECTORIES.clear()
-    lesson06._FINGERPRINTS.clear()
     lesson06.USE_STORED = False
     try:
         with contextlib.redirect_stdout(io.StringIO()):
@@ -526,13 +525,10 @@ def live_trajectories() -> dict[tuple, tuple[str, list[dict]]]:
                     CHECKS[name](getattr(reference, name), hidden=hidden)
             for source in grade_cell_sources():
                 exec(source, {"check": check, **{name: getattr(reference, name) for name in NAMES}})
-        return {key: (lesson06._FINGERPRINTS[key], trajectory)
-                for key, trajectory in lesson06._TORCH_TRAJECTORIES.items()}
+        return dict(lesson06._TORCH_TRAJECTORIES)
     finally:
         lesson06._TORCH_TRAJECTORIES.clear()
         lesson06._TORCH_TRAJECTORIES.update(kept)
-        lesson06._FINGERPRINTS.clear()
-        lesson06._FINGERPRINTS.update(prints)
         lesson06.USE_STORED = use
 
 

@@ -159,11 +159,10 @@ class Spec:
 # --- running trajectories ----------------------------------------------------------------------------
 
 
-_TORCH_TRAJECTORIES: dict[tuple, Trajectory] = {}
-"""torch.optim's trajectories of the batteries run so far, kept between calls of a check: a battery is the
-same every time for the same seed and cases, and computing it is most of a check's own cost."""
-_FINGERPRINTS: dict[tuple, str] = {}
-"""The fingerprint of each kept trajectory's run (what :mod:`.stored` files it under)."""
+_TORCH_TRAJECTORIES: dict[tuple, tuple[str, Trajectory]] = {}
+"""torch.optim's trajectories of the batteries run so far, with their runs' fingerprints (what :mod:`.stored`
+files them under), kept between calls of a check: a battery is the same every time for the same seed and
+cases, and computing it is most of a check's own cost."""
 USE_STORED = True
 """Take the batteries' trajectories from :mod:`.stored` when their runs match (the tests turn it off)."""
 
@@ -194,12 +193,10 @@ def torch_trajectory(spec: Spec, run: Run, key: tuple | None = None) -> Trajecto
         if key not in _TORCH_TRAJECTORIES:
             if len(_TORCH_TRAJECTORIES) >= KEPT_AT_MOST:
                 _TORCH_TRAJECTORIES.clear()
-                _FINGERPRINTS.clear()
             print_ = run_fingerprint(spec, run)
             found = stored.lookup(key, print_) if USE_STORED else None
-            _TORCH_TRAJECTORIES[key] = found if found is not None else _torch_trajectory(spec, run)
-            _FINGERPRINTS[key] = print_
-        return _TORCH_TRAJECTORIES[key]
+            _TORCH_TRAJECTORIES[key] = (print_, found if found is not None else _torch_trajectory(spec, run))
+        return _TORCH_TRAJECTORIES[key][1]
     return _torch_trajectory(spec, run)
 
 
