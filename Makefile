@@ -14,7 +14,7 @@ BWRAP      ?= /usr/bin/bwrap
 export PYTHONHASHSEED := 0
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: lab test lint notebooks solutions course bench install clean colab-venv
+.PHONY: lab test lint notebooks solutions course bench install clean colab-venv other-pythons
 
 ## install: create .venv with everything the course, the grader and the tests need
 install: $(VENV)/.installed
@@ -71,5 +71,10 @@ bench: install
 colab-venv: install
 	$(BIN)/python -m tests.colab_venv
 
+## other-pythons: build .venv-py3.10 and .venv-py3.13 (or the newest Python here), the course without torch on
+## the oldest and newest Python learners use (the other_pythons tests build them on first use)
+other-pythons: install
+	$(BIN)/python -m tests.other_pythons
+
 clean:
-	rm -rf $(VENV) .venv-colab .venv-colab.lock .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .venv-colab .venv-colab.lock .venv-py3.* .venv-py3.*.lock .pytest_cache .ruff_cache test-artifacts

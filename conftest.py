@@ -1,7 +1,10 @@
 """Project-wide pytest setup: the golden-file update switch and what not to collect."""
 
+import asyncio
 import os
 import re
+
+import pytest
 
 # Fixture notebooks are inputs to tests, not notebooks to re-execute with nbval.
 collect_ignore = ["tests/fixtures", "notebooks", "course", "test-artifacts", ".venv"]
@@ -19,14 +22,37 @@ def pytest_addoption(parser):
     )
 
 
-NBGRADER_LESSON = re.compile(r"tests/test_nbgrader\.py::\w+\[(\d\d_[a-z_]+?)(?:-[\w-]+)?\]$")
-"""A test of tests/test_nbgrader.py about one lesson: its id starts with the lesson's name."""
+@pytest.fixture(autouse=True)
+def no_event_loop_left_running(request):
+    """Fail a test at once, and say why, when an earlier test on this worker left an event loop running.
+
+    A loop left running makes ``asyncio.run`` fail in every later test of the worker, so a test would pass or fail
+    by what ran before it. Only the browser tests hold one (Playwright's, while their package runs).
+    """
+    if "browser" not in request.fixturenames:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            pytest.fail("an earlier test on this worker left an event loop running in the main thread")
+    yield
+
+
+SPLIT = (
+    re.compile(r"(tests/test_nbgrader\.py)::\w+\[(\d\d_[a-z_]+?)(?:-[\w-]+)?\]$"),
+    re.compile(r"(tests/test_other_pythons\.py)::\w+\[(oldest|newest)\]$"),
+)
+"""Tests of one file that may go to different workers, by one part of their id: the nbgrader workflow's lesson
+(each grades in a course directory of its own) and the other Pythons' (each in a venv of its own)."""
 
 
 LONG_FIRST = (
     "tests/test_autograder_hostile.py",  # one grading run of every hostile notebook
     "tests/test_autograder_parallel.py",  # Dask clusters
     "tests/test_nbgrader.py",  # stock nbgrader on every lesson
+    "tests/test_other_pythons.py",  # the checks' tests and notebooks on two more Pythons
+    "tests/test_other_processors.py",  # nbval with NumPy's wide SIMD paths off
     "tests/test_autograder_resume.py",
     "tests/browser/",
     "tests/test_colab_versions.py",
@@ -44,11 +70,12 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """``--dist loadfile``, in collection order, except that tests/test_nbgrader.py goes out one lesson at a time.
+    """``--dist loadfile``, in collection order, except that the files of :data:`SPLIT` go out a part at a time.
 
     Each file's tests stay on one worker (nbval runs a notebook's cells in order in one kernel),
-    but the nbgrader workflow grades each lesson in a course directory of its own, so its lessons
-    can run on different workers: otherwise that one file is most of the suite's time on one worker.
+    but the nbgrader workflow grades each lesson in a course directory of its own, and each other
+    Python has a venv of its own, so those parts can run on different workers: otherwise each of
+    those files would be a long stretch of the suite's time on one worker.
     Files are handed out in collection order (see :func:`pytest_collection_modifyitems`), not largest
     count of tests first, since the slowest files hold few tests.
     """
@@ -60,7 +87,7 @@ def pytest_xdist_make_scheduler(config, log):
 
     class FilesAndLessons(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            match = NBGRADER_LESSON.match(nodeid)
-            return f"tests/test_nbgrader.py[{match[1]}]" if match else super()._split_scope(nodeid)
+            match = next((m for m in (pattern.match(nodeid) for pattern in SPLIT) if m), None)
+            return f"{match[1]}[{match[2]}]" if match else super()._split_scope(nodeid)
 
     return FilesAndLessons(config, log)

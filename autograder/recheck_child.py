@@ -98,7 +98,7 @@ def main() -> int:
 
     from lesson_utils import harness
 
-    from .wire import Encoder, describe_class, dumps, fingerprint, torch_effects
+    from .wire import Encoder, describe_class, dumps, signature, torch_effects
 
     def emit(event: dict) -> None:
         events.write(dumps(event) + "\n")
@@ -110,7 +110,7 @@ def main() -> int:
     recording = [True]
 
     def recording_call_learner(name, fn, args, label, arg_names=(), time_limit=harness.DEFAULT_TIME_LIMIT):
-        key = [str(name), str(label), fingerprint(args)]
+        key = [str(name), str(label), signature(args)]
         try:
             value = real_call_learner(name, fn, args, label, arg_names, time_limit)
         except harness.Problem as problem:

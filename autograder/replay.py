@@ -27,7 +27,7 @@ from typing import Any
 from lesson_utils import harness
 
 from . import messages as M
-from .wire import Decoder, OpaqueCallable, WireError, apply_torch_effects, fingerprint
+from .wire import Decoder, OpaqueCallable, WireError, apply_torch_effects, same_signature, signature
 
 
 class Diverged(BaseException):
@@ -84,7 +84,9 @@ class Record:
             raise Diverged(M.REPLAY_RAN_OUT.format(name=name))
         event = self.calls[self.position]
         self.position += 1
-        if event.get("call") != [str(name), str(label), fingerprint(args)]:
+        call = event.get("call")
+        if type(call) is not list or len(call) != 3 or call[:2] != [str(name), str(label)] \
+                or not same_signature(call[2], signature(args)):
             raise Diverged(M.REPLAY_OTHER_CALL.format(name=name))
         try:
             if "problem" in event:

@@ -153,6 +153,51 @@ def test_wire_round_trip_keeps_values_and_refuses_strange_data():
         Decoder().decode({"$nd": ["|O", [1], "AA=="]})
 
 
+def nudged(value, ulps: int, rng):
+    """``value`` with every floating-point number moved by ``ulps`` ulps, each up or down (another processor)."""
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {k: nudged(v, ulps, rng) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(nudged(v, ulps, rng) for v in value)
+    if isinstance(value, float | np.ndarray) and np.asarray(value).dtype.kind == "f":
+        array = np.array(value, dtype=np.float64)
+        for _ in range(ulps):
+            array = np.array(np.nextafter(array, np.where(rng.random(array.shape) < 0.5, -np.inf, np.inf)))
+        return float(array) if isinstance(value, float) else array
+    return value
+
+
+def test_a_calls_signature_holds_across_processors_and_tells_other_inputs_apart():
+    """Is a call's signature the same when its float inputs round differently in the last bits (as the grader's and
+    a Dask worker's processors may compute them), and different for inputs that really differ?"""
+    import numpy as np
+
+    from autograder.wire import same_signature, signature
+
+    rng = np.random.default_rng(13)
+    args = ({"W": rng.normal(size=(5, 3)), "b": np.zeros(3), "s": np.array(0.7)},
+            {"W": rng.normal(size=(5, 3)) * 1e-9, "b": np.array([np.nan, 1.0, -np.inf])}, {"step": 3}, 0.05,
+            (0.9, 0.999), 1e-8, [1, 2, 3])
+    computed = signature(args)
+    for ulps in (1, 2, 4):
+        recorded = json.loads(json.dumps(signature(nudged(args, ulps, rng))))  # as the record carries it
+        assert same_signature(recorded, computed)
+    others = [
+        (args[0], args[1], {"step": 4}, *args[3:]),  # another integer
+        (args[0], args[1], args[2], 0.0500001, *args[4:]),  # another learning rate
+        ({**args[0], "W": args[0]["W"] + 1e-5}, *args[1:]),  # other parameters
+        ({**args[0], "W": args[0]["W"].reshape(3, 5)}, *args[1:]),  # another shape
+        ({**args[0], "W": args[0]["W"].astype(np.float32)}, *args[1:]),  # another dtype
+        (*args[:-1], [1, 2]),
+    ]
+    for other in others:
+        assert not same_signature(signature(other), computed)
+    for forged in (None, "abc", [computed[0]], [computed[0], ["x"] * len(computed[1])], [computed[0], [1.0]]):
+        assert not same_signature(forged, computed)
+
+
 def test_replay_refuses_a_record_that_does_not_match_the_check():
     """Does a record with no calls, or with a forged pass line, score 0 rather than pass?"""
     cell = GradeCell("check_mse", "check.mse(mse)", 2.0)
@@ -239,6 +284,28 @@ except ModuleNotFoundError:
     assert done.stdout.strip() == "ok"
 
 
+def run_in_own_loop(make_coroutine):
+    """What the coroutine returns (or raises), run to its end in an event loop of its own on a thread of its own,
+    made and closed here: whatever loop this thread has, running or not, is not touched."""
+    import asyncio
+    import threading
+
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = asyncio.run(make_coroutine())
+        except BaseException as error:  # handed back to the test's own thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def test_a_sliced_wait_returns_a_late_message_and_times_out_on_time():
     """Does a wait split into slices still return a message that comes after several slices, and give up with
     Empty at its own deadline, not a slice later?"""
@@ -261,14 +328,25 @@ def test_a_sliced_wait_returns_a_late_message_and_times_out_on_time():
 
     late = Channel(time.monotonic() + 3 * steady.SLICE)
     steady._sliced(late)
-    assert asyncio.run(late.get_msg(timeout=10)) == {"msg_type": "execute_reply"}
+    assert run_in_own_loop(lambda: late.get_msg(timeout=10)) == {"msg_type": "execute_reply"}
     assert late.calls >= 3
     never = Channel(time.monotonic() + 60)
     steady._sliced(never)
     started = time.monotonic()
     with pytest.raises(Empty):
-        asyncio.run(never.get_msg(timeout=0.6))
+        run_in_own_loop(lambda: never.get_msg(timeout=0.6))
     assert 0.6 <= time.monotonic() - started < 0.6 + steady.SLICE
+
+
+def test_a_sliced_wait_runs_beside_an_event_loop_left_running():
+    """Does that test's own loop work even in a thread whose event loop is running (as Playwright's synchronous
+    API leaves one), so that it cannot depend on which tests ran before it?"""
+    import asyncio
+
+    async def inside_a_running_loop():
+        return run_in_own_loop(lambda: asyncio.sleep(0, result="own loop"))
+
+    assert asyncio.run(inside_a_running_loop()) == "own loop"
 
 
 def test_steady_execute_runs_a_notebook_with_sliced_waits():

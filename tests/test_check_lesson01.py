@@ -294,6 +294,8 @@ def test_never_returning_outside_the_main_thread():
     assert box["error"].message == M.TIMED_OUT.format(name="mse", seconds=0.2, label=first_label(lesson01.MSE))
 
 
+@pytest.mark.skipif(sys.version_info[:2] == (3, 10), reason="CPython 3.10 looks for no signal and hands the GIL to no "
+                    "other thread inside a loop whose body is only try/except: nothing in the process can stop it")
 def test_a_learner_except_clause_cannot_swallow_the_time_limit():
     """Does `except Exception` in the learner's loop still let the time limit stop it?"""
 

@@ -114,6 +114,19 @@ def test_gradient_check_names_simple_slips(change, note, capsys):
     assert errors["W2"] > 1e-3 and max(errors["W1"], errors["b1"], errors["b2"]) < 1e-7
 
 
+def test_gradient_check_shows_round_off_as_a_bound(capsys):
+    """Does a correct gradient, whose relative error is only float64 round-off (digits that differ from processor
+    to processor), print as "< 1e-8" on every line, while a real error prints its value?"""
+    f, params, grads = _net()
+    gradcheck.gradient_check(f, params, grads)
+    lines = capsys.readouterr().out.splitlines()
+    width = len("dW1")
+    assert lines == [f"{f'd{name}'.ljust(width)}  relative error {gradcheck.BELOW_ROUND_OFF}  {gradcheck.OK}"
+                     for name in params]
+    gradcheck.gradient_check(f, params, {**grads, "b2": grads["b2"] * (1 + 1e-7)})
+    assert capsys.readouterr().out.splitlines()[3] == f"db2  relative error 5.0e-08  {gradcheck.OK}"
+
+
 def test_gradient_check_transposed_square_and_missing(capsys):
     """Is a square gradient's transpose recognised, and a missing gradient reported as inf?"""
     rng = np.random.default_rng(2)

@@ -9,13 +9,14 @@ import time
 
 import numpy as np
 import pytest
-import torch
 
 from lesson_utils import check
 from lesson_utils import messages as M
 from lesson_utils.lesson08 import check as lesson08
 from lesson_utils.lesson08 import messages as L
 from lesson_utils.lesson08 import mistakes, reference
+
+torch = pytest.importorskip("torch", reason="lesson 08 trains torch models: its checks need torch")
 
 CHECKS = {"train_one_epoch": check.train_one_epoch, "evaluate": check.evaluate}
 PROBES = {"train_one_epoch": lesson08.train_probes, "evaluate": lesson08.eval_probes}

@@ -152,7 +152,7 @@ def run_notebook(path: Path, python: str, tmp_path: Path) -> tuple[nbformat.Note
 
 def test_colab_venv_has_colabs_versions(colab_python):
     """Does the Colab venv hold the pinned versions, even after the course was installed on top?"""
-    pins = colab_venv.pinned()
+    pins = colab_venv.colab_pins()
     done = subprocess.run(
         [str(colab_python), "-c", "import importlib.metadata as m, json, sys; "
          "print(json.dumps({n: m.version(n) for n in sys.argv[1:]}))", *pins],
@@ -167,7 +167,7 @@ def test_solution_runs_with_colabs_versions(path, colab_python, tmp_path):
     """With Colab's versions, does the notebook print what it prints here, pass every check, keep its controls live?"""
     committed = nbformat.read(path, as_version=4)
     nb, report, stuck = run_notebook(path, str(colab_python), tmp_path)
-    assert report["ipywidgets"] == colab_venv.pinned()["ipywidgets"]
+    assert report["ipywidgets"] == colab_venv.colab_pins()["ipywidgets"]
     assert Path(report["lesson_utils"]).is_relative_to(ROOT / "lesson_utils")
     cells = nb.cells[: len(committed.cells)]
     assert [c.id for c in cells] == [c.id for c in committed.cells]

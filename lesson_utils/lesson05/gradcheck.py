@@ -19,6 +19,11 @@ import numpy as np
 TOLERANCE = 1e-6
 """A relative error below this counts as agreement (float64, smooth functions)."""
 
+ROUND_OFF = 1e-8
+"""Below this, a relative error is float64 round-off: its digits differ from one processor to another and say
+nothing about the gradient, so it is shown as :data:`BELOW_ROUND_OFF`."""
+BELOW_ROUND_OFF = "< 1e-8"
+
 OK = "ok"
 MISMATCH = "MISMATCH"
 
@@ -104,8 +109,8 @@ def gradient_check(
 ) -> dict[str, float]:
     """Compare ``analytic_grads`` with centred differences of ``f``, one parameter at a time.
 
-    Prints one line per parameter: its relative error ||a - n|| / (||a|| + ||n||),
-    "ok" or "MISMATCH", and, for a mismatch it recognises, what is wrong (a
+    Prints one line per parameter: its relative error ||a - n|| / (||a|| + ||n||)
+    ("< 1e-8" where it is only round-off), "ok" or "MISMATCH", and, for a mismatch it recognises, what is wrong (a
     transposed gradient, a wrong sign, exactly k times too large ...). Returns
     {name: relative error} (inf where the shapes differ or a gradient is missing).
     """
@@ -122,7 +127,8 @@ def gradient_check(
             same_shape = analytic.shape == numerical[name].shape
             errors[name] = relative_error(analytic, numerical[name]) if same_shape else float("inf")
             verdict = OK if errors[name] < tolerance else MISMATCH
-            line = f"{label}  relative error {errors[name]:.1e}  {verdict}"
+            shown = BELOW_ROUND_OFF if errors[name] < ROUND_OFF else f"{errors[name]:.1e}"
+            line = f"{label}  relative error {shown}  {verdict}"
             note = explain(name, analytic, numerical[name], tolerance) if verdict == MISMATCH else None
             if note:
                 line += f": d{name} {note}"

@@ -83,11 +83,27 @@ def tree(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Landscape:
-    """A loss over named parameters: where to start, and its gradient in NumPy."""
+    """A loss over named parameters: where to start, the data it is computed from, and its gradient in NumPy.
+
+    ``data`` holds every array the gradient reads, so that a run is wholly given by ``start``, ``data`` and
+    ``gradient`` (the tests nudge both by a few ulps to stand for another processor's arithmetic).
+    """
 
     description: str
     start: dict
-    grads: Callable[[dict], dict]
+    data: dict
+    gradient: Callable[[dict, dict], dict]
+
+    def grads(self, params: dict) -> dict:
+        return self.gradient(params, self.data)
+
+
+def _regression_grads(params: dict, data: dict) -> dict:
+    X, Y = data["X"], data["Y"]
+    n, k = Y.shape
+    error = X @ params["W"] + params["b"] - Y
+    return {"W": 2.0 * X.T @ error / (n * k), "b": 2.0 * error.mean(axis=0) / k,
+            "s": data["curvature"] * (params["s"] - data["target"])}
 
 
 def regression(rng: np.random.Generator, n: int, d: int, k: int) -> Landscape:
@@ -95,20 +111,19 @@ def regression(rng: np.random.Generator, n: int, d: int, k: int) -> Landscape:
     X = rng.normal(size=(n, d))
     Y = X @ rng.normal(size=(d, k)) + rng.normal(size=k) + 0.1 * rng.normal(size=(n, k))
     curvature, target = float(rng.uniform(1.0, 4.0)), float(rng.normal())
-
-    def grads(params: dict) -> dict:
-        error = X @ params["W"] + params["b"] - Y
-        return {"W": 2.0 * X.T @ error / (n * k), "b": 2.0 * error.mean(axis=0) / k,
-                "s": curvature * (params["s"] - target)}
-
     start = {"W": rng.normal(size=(d, k)), "b": np.zeros(k), "s": np.array(float(rng.normal()))}
-    return Landscape(f"linear regression with W {d}×{k}, b ({k},) and a scalar s", start, grads)
+    data = {"X": X, "Y": Y, "curvature": np.array(curvature), "target": np.array(target)}
+    return Landscape(f"linear regression with W {d}×{k}, b ({k},) and a scalar s", start, data, _regression_grads)
+
+
+def _bowl_grads(params: dict, data: dict) -> dict:
+    return {"w": np.array(params["w"], dtype=np.float64) - data["centre"]}
 
 
 def bowl() -> Landscape:
     """The worked problem: w = [1, -2, 0.5] in the bowl L = sum((w - 1)**2) / 2, whose gradient is w - 1."""
     return Landscape("the bowl L = sum((w - 1)**2) / 2 from w = [1, -2, 0.5]", {"w": np.array([1.0, -2.0, 0.5])},
-                     lambda params: {"w": np.array(params["w"], dtype=np.float64) - 1.0})
+                     {"centre": np.array(1.0)}, _bowl_grads)
 
 
 @dataclass(frozen=True)
@@ -159,9 +174,9 @@ class Spec:
 # --- running trajectories ----------------------------------------------------------------------------
 
 
-_TORCH_TRAJECTORIES: dict[tuple, tuple[str, Trajectory]] = {}
-"""torch.optim's trajectories of the batteries run so far, with their runs' fingerprints (what :mod:`.stored`
-files them under), kept between calls of a check: a battery is the same every time for the same seed and
+_TORCH_TRAJECTORIES: dict[tuple, tuple[stored.StoredRun, Trajectory]] = {}
+"""torch.optim's trajectories of the batteries run so far, with what defines each run (what :mod:`.stored`
+keeps beside it), kept between calls of a check: a battery is the same every time for the same seed and
 cases, and computing it is most of a check's own cost."""
 USE_STORED = True
 """Take the batteries' trajectories from :mod:`.stored` when their runs match (the tests turn it off)."""
@@ -178,9 +193,13 @@ def battery_id(seed: int | None, cases: Sequence[Sequence[Any]] | None) -> str:
     return f"seed{seed}-cases{hashlib.sha256(repr(cases).encode()).hexdigest()[:12]}"
 
 
-def run_fingerprint(spec: Spec, run: Run) -> str:
+def stored_run(spec: Spec, run: Run) -> stored.StoredRun:
+    """What defines ``run`` for :mod:`.stored`: its optimizer and hyperparameters exactly, and the numbers it
+    starts from (start, first gradients, learning rates), which :func:`.stored.lookup` compares within a
+    tolerance, since their last bits depend on the processor."""
     start = {k: np.array(v, dtype=np.float64) for k, v in run.landscape.start.items()}
-    return stored.fingerprint(spec.torch_name, start, run.landscape.grads(start), run.lrs, run.hyper)
+    return stored.StoredRun(spec.torch_name, repr(run.hyper), run.landscape.description, start,
+                            run.landscape.grads(start), np.array(run.lrs, dtype=np.float64))
 
 
 def torch_trajectory(spec: Spec, run: Run, key: tuple | None = None) -> Trajectory:
@@ -193,9 +212,9 @@ def torch_trajectory(spec: Spec, run: Run, key: tuple | None = None) -> Trajecto
         if key not in _TORCH_TRAJECTORIES:
             if len(_TORCH_TRAJECTORIES) >= KEPT_AT_MOST:
                 _TORCH_TRAJECTORIES.clear()
-            print_ = run_fingerprint(spec, run)
-            found = stored.lookup(key, print_) if USE_STORED else None
-            _TORCH_TRAJECTORIES[key] = (print_, found if found is not None else _torch_trajectory(spec, run))
+            defined = stored_run(spec, run)
+            found = stored.lookup(key, defined) if USE_STORED else None
+            _TORCH_TRAJECTORIES[key] = (defined, found if found is not None else _torch_trajectory(spec, run))
         return _TORCH_TRAJECTORIES[key][1]
     return _torch_trajectory(spec, run)
 

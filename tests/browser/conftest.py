@@ -128,9 +128,13 @@ def lab(tmp_path_factory) -> Lab:
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """Debian's Chromium, headless, driven by Playwright."""
+    """Debian's Chromium, headless, driven by Playwright.
+
+    Playwright's synchronous API keeps an event loop running in this thread while it is open, so it is closed
+    when this package's tests are done: the tests that run after them on the same worker find no loop running.
+    """
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
