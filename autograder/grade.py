@@ -25,6 +25,7 @@ submission ends up graded once and the gradebook holds no stale score.
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import io
 import json
@@ -43,7 +44,7 @@ from sqlalchemy.exc import SAWarning
 from . import messages as M
 from .definitions import import_statements
 from .recheck import DEFAULT_TIMEOUT, GradeCell
-from .repair import grade_id, is_test_cell, stage
+from .repair import Staged, grade_id, is_test_cell, stage, too_large
 from .replay import CellVerdict
 from .sandbox import Limits
 from .worker import KERNEL_ERRORS, Task, run_task
@@ -67,6 +68,8 @@ class Result:
     skipped: bool = False
     seconds: dict[str, float] = field(default_factory=dict)
     """Where the time went: prepare and record (here), kernel and recheck (in the worker)."""
+    over_budget: str = ""
+    """Which budget the submission ran out of: size, depth or cells at intake, time in the kernel; or ''."""
 
 
 class Ledger:
@@ -95,7 +98,11 @@ class Ledger:
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def submissions(course: Path, lesson: str) -> list[tuple[str, Path]]:
@@ -151,6 +158,13 @@ class Lesson:
     def max_score(self) -> float:
         return sum(c.points for c in self.cells)
 
+    def budget(self, options: Options) -> float:
+        """Seconds one submission may run in the kernel (see :data:`NOTEBOOK_FLOOR`)."""
+        if options.notebook_timeout is not None:
+            return options.notebook_timeout
+        code_cells = sum(c.cell_type == "code" for c in self.release.cells)
+        return max(NOTEBOOK_FLOOR, SECONDS_PER_CELL * code_cells)
+
 
 def other_lessons(course: Path, lesson: str) -> dict[str, set[str]]:
     out = {}
@@ -161,11 +175,21 @@ def other_lessons(course: Path, lesson: str) -> dict[str, set[str]]:
     return out
 
 
+NOTEBOOK_FLOOR = 120.0
+SECONDS_PER_CELL = 3.0
+"""A notebook's default time budget: SECONDS_PER_CELL for each code cell of the release, and at least
+NOTEBOOK_FLOOR. The course's slowest solution runs in under 5 s here (about 0.15 s a code cell), so the default is
+over 20 times that, room for a grading machine many times slower or busier than this one; a class that hands in
+200 cells that each sleep just under the cell time-out is stopped after a few minutes instead of hours."""
+
+
 @dataclass
 class Options:
     timeout: float = DEFAULT_TIMEOUT
     limits: Limits = field(default_factory=Limits)
     hidden: tuple[Path, ...] = ()
+    notebook_timeout: float | None = None
+    """Seconds a whole notebook may run in the kernel; None: the lesson's default (:meth:`Lesson.budget`)."""
 
 
 class ExecutedElsewhere(NbGraderPreprocessor):
@@ -256,8 +280,11 @@ class Recorder:
     def prepare(self, lesson: Lesson, student: str, path: Path, others: dict[str, set[str]]):
         """Stage one submission (never changing the file) and make the task a worker runs."""
         result = Result(lesson.name, student, max_score=lesson.max_score, sha256=sha256(path))
-        staged = stage(path.read_bytes(), lesson.name, lesson.release, others)
+        refused = too_large(path.stat().st_size)  # before the file is read at all
+        staged = stage(path.read_bytes(), lesson.name, lesson.release, others) if refused is None else \
+            Staged(copy.deepcopy(lesson.release), refused.flags, blank=True, over_budget=refused.over_budget)
         result.flags.extend(staged.flags)
+        result.over_budget = staged.over_budget
         target = self.course / STAGED / student / lesson.name
         if target.exists():
             shutil.rmtree(target)
@@ -282,7 +309,7 @@ class Recorder:
                     test_cells=[is_test_cell(c) for c in nb.cells],
                     cells=[(c.grade_id, c.source, c.points) for c in lesson.cells], imports=lesson.imports,
                     given=sorted({c.source for c in lesson.release.cells}), blank=staged.blank,
-                    timeout=options.timeout, limits=asdict(options.limits),
+                    timeout=options.timeout, budget=lesson.budget(options), limits=asdict(options.limits),
                     hidden=[str(p) for p in (self.course, *options.hidden)], files=self.lesson_files(lesson.name))
         return task, result, staged.notebook
 
@@ -310,6 +337,9 @@ class Recorder:
             autograded.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(staged_notebook, autograded)  # so that feedback can still be generated
         result.flags.extend(outcome["flags"])
+        result.over_budget = outcome.get("over_budget") or result.over_budget
+        if outcome.get("over_budget"):
+            result.kernel = outcome["kernel"]
         result.seconds.update(outcome.get("seconds", {}))
 
         # the gradebook: nbgrader's record, the re-check's verdict where they differ

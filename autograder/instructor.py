@@ -39,6 +39,9 @@ def add_commands(commands) -> None:
     grade.add_argument("--from", dest="source", type=Path,
                        help="a folder of submissions, <student>/<lesson>.ipynb (copied into submitted/)")
     grade.add_argument("--timeout", type=float, default=60.0, help="seconds per cell (default 60)")
+    grade.add_argument("--notebook-timeout", type=float, default=None, metavar="SECONDS",
+                       help="seconds a whole notebook may run (default: 3 s per code cell of the release, "
+                            "at least 120)")
     grade.add_argument("--force", action="store_true", help="grade again even what is already graded")
     grade.add_argument("--workers", type=int, default=None,
                        help="submissions graded at once on this machine (default: the number of cores; "
@@ -121,7 +124,7 @@ def autograde(args) -> int:
     if not jobs:
         raise CommandError(M.NO_SUBMISSIONS.format(lesson=", ".join(lessons), path=course / "submitted"))
     hidden = (args.source.resolve(),) if args.source is not None else ()
-    options = Options(timeout=args.timeout, hidden=hidden)
+    options = Options(timeout=args.timeout, hidden=hidden, notebook_timeout=args.notebook_timeout)
     workers = args.workers or default_workers()
     print(M.WORKERS_SCHEDULER.format(address=args.scheduler) if args.scheduler else
           M.WORKERS_LOCAL.format(workers=workers), file=sys.stderr)
@@ -148,6 +151,9 @@ def summary_table(results) -> str:
              for row in rows]
     flagged = sum(bool(r.flags) for r in results)
     lines.append(f"{len(results)} submissions, {flagged} flagged for review.")
+    over = [f"{r.lesson}/{r.student} ({r.over_budget})" for r in results if r.over_budget]
+    if over:
+        lines.append(M.SUMMARY_OVER_BUDGET.format(count=len(over), which=", ".join(over)))
     return "\n".join(line.rstrip() for line in lines)
 
 

@@ -1,7 +1,9 @@
 """Read a submitted file into the notebook that is graded, without changing the file.
 
-Unreadable and empty files, and another lesson's notebook, are graded as the blank
-release (0 points) with a flag. Old nbformat versions are converted. Grade cells are
+Unreadable and empty files, files over a budget of the intake (:data:`MAX_MB`,
+:data:`MAX_DEPTH`, :data:`CELLS_PER_RELEASE_CELL`; checked before the file is parsed, or
+read at all), and another lesson's notebook, are graded as the blank release (0 points)
+with a flag. Old nbformat versions are converted. Grade cells are
 put back as the release has them: a deleted one restored, a duplicated one kept
 once, an edited one replaced, all at their place in the release's order.
 """
@@ -10,12 +12,27 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass, field
 
 import nbformat
+import numpy as np
 from nbformat.corpus.words import generate_corpus_id
 
 from . import messages as M
+
+MAX_MB = 20
+"""A submission larger than this is not read at all. The course's notebooks with their outputs are 0.1-1.5 MB; a
+learner's extra plots may add a few MB more."""
+MAX_DEPTH = 64
+"""Deepest JSON nesting a submission may have: a notebook is about 6 deep, widget state in outputs about 12."""
+CELLS_PER_RELEASE_CELL = 10
+"""A submission may have this many times the release's cells (and at least :data:`MIN_CELLS`): a learner adds
+scratch cells, not thousands of them."""
+MIN_CELLS = 200
+
+SIZE, DEPTH, CELLS, TIME = "size", "depth", "cells", "time"
+"""The budgets a submission can run out of (:attr:`Staged.over_budget`, and the grading result's)."""
 
 
 @dataclass
@@ -24,6 +41,28 @@ class Staged:
     flags: list[str] = field(default_factory=list)
     blank: bool = False
     """True when the file could not be graded as the learner's work (graded as the blank release)."""
+    over_budget: str = ""
+    """Which of the intake's budgets the file is over (:data:`SIZE`, :data:`DEPTH`, :data:`CELLS`), or ''."""
+
+
+def too_large(size: int) -> Staged | None:
+    """The refusal of a file of ``size`` bytes without reading it (graded as the blank release), or None."""
+    if size <= MAX_MB * 2**20:
+        return None
+    return Staged(nbformat.v4.new_notebook(), [M.FLAG_TOO_LARGE.format(size=size / 2**20, limit=MAX_MB)],
+                  blank=True, over_budget=SIZE)
+
+
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_OPEN, _CLOSE = np.frombuffer(b"[{", dtype=np.uint8), np.frombuffer(b"]}", dtype=np.uint8)
+
+
+def json_depth(data: bytes) -> int:
+    """How deeply the JSON text ``data`` nests its arrays and objects, found without parsing it (no recursion,
+    one pass over the bytes with strings left out)."""
+    codes = np.frombuffer(_STRING.sub(b'""', data), dtype=np.uint8)
+    steps = np.isin(codes, _OPEN).astype(np.int64) - np.isin(codes, _CLOSE)
+    return int(np.cumsum(steps).max(initial=0))
 
 
 def _nbgrader(cell) -> dict:
@@ -41,20 +80,50 @@ def grade_id(cell) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _read(data: bytes) -> tuple[nbformat.NotebookNode | None, list[str]]:
+def _over_budget(data: bytes, raw, release: nbformat.NotebookNode) -> Staged | None:
+    """The refusal of a submission over a budget of the intake, before anything else reads it; or None."""
+    refused = too_large(len(data))
+    if refused is not None:
+        return refused
+    if raw is None:
+        depth = json_depth(data)
+        if depth > MAX_DEPTH:
+            return Staged(nbformat.v4.new_notebook(), [M.FLAG_TOO_DEEP.format(depth=depth, limit=MAX_DEPTH)],
+                          blank=True, over_budget=DEPTH)
+        return None
+    cells = raw.get("cells") if isinstance(raw, dict) else None
+    if not isinstance(cells, list):  # an old nbformat keeps them in worksheets
+        worksheets = raw.get("worksheets") if isinstance(raw, dict) else None
+        cells = [c for w in worksheets if isinstance(w, dict) for c in w.get("cells", [])] \
+            if isinstance(worksheets, list) else []
+    limit = max(MIN_CELLS, CELLS_PER_RELEASE_CELL * len(release.cells))
+    if len(cells) > limit:
+        return Staged(nbformat.v4.new_notebook(), [M.FLAG_TOO_MANY_CELLS.format(
+            cells=len(cells), limit=limit, factor=CELLS_PER_RELEASE_CELL, release=len(release.cells))],
+            blank=True, over_budget=CELLS)
+    return None
+
+
+def _read(data: bytes, release: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode | None, list[str], str]:
     if not data.strip():
-        return None, [M.FLAG_EMPTY]
+        return None, [M.FLAG_EMPTY], ""
+    refused = _over_budget(data, None, release)
+    if refused is not None:
+        return None, refused.flags, refused.over_budget
     try:
         text = data.decode("utf-8")
         raw = json.loads(text)
+        refused = _over_budget(data, raw, release)
+        if refused is not None:
+            return None, refused.flags, refused.over_budget
         version = raw.get("nbformat") if isinstance(raw, dict) else None
         nb = nbformat.reads(text, as_version=4)
         nbformat.validate(nb)
     except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError,
             nbformat.ValidationError, RecursionError) as error:
         detail = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
-        return None, [M.FLAG_UNREADABLE.format(error=detail)]
-    return nb, [M.FLAG_OLD_FORMAT.format(version=version)] if version != 4 else []
+        return None, [M.FLAG_UNREADABLE.format(error=detail)], ""
+    return nb, [M.FLAG_OLD_FORMAT.format(version=version)] if version != 4 else [], ""
 
 
 def stage(data: bytes, lesson: str, release: nbformat.NotebookNode, other_releases: dict[str, set[str]]) -> Staged:
@@ -63,9 +132,9 @@ def stage(data: bytes, lesson: str, release: nbformat.NotebookNode, other_releas
     ``other_releases`` maps every other lesson to its grade ids, to recognise a notebook handed in for the
     wrong lesson.
     """
-    nb, flags = _read(data)
+    nb, flags, over_budget = _read(data, release)
     if nb is None:
-        return Staged(copy.deepcopy(release), flags, blank=True)
+        return Staged(copy.deepcopy(release), flags, blank=True, over_budget=over_budget)
     ours = {grade_id(c) for c in release.cells} - {None}
     theirs = {grade_id(c) for c in nb.cells} - {None}
     if not theirs & ours:

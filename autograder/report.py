@@ -65,6 +65,21 @@ def exercise_stats(course: Path, lessons: list[str] | None = None) -> list[Exerc
     return list(stats.values())
 
 
+def over_budget(course: Path, lessons: list[str] | None = None) -> list[tuple[str, str, str, str]]:
+    """(lesson, student, budget, flag) for every graded submission that ran out of a budget (size, JSON depth or
+    cells at intake, time in the kernel)."""
+    found = []
+    for lesson, entries in sorted(Ledger(course).data.items()):
+        if lessons and lesson not in lessons:
+            continue
+        for student, entry in sorted(entries.items()):
+            budget = entry.get("over_budget")
+            if budget:
+                flags = entry.get("flags") or []
+                found.append((lesson, student, str(budget), str(flags[0]) if flags else ""))
+    return found
+
+
 def write_report(course: Path, out: Path, lessons: list[str] | None = None) -> list[Path]:
     """Write the report's files into ``out``; return their paths."""
     import matplotlib
@@ -115,6 +130,18 @@ def write_report(course: Path, out: Path, lessons: list[str] | None = None) -> l
     fig.savefig(exercises, dpi=100)
     plt.close(fig)
 
+    budget_csv = out / "over_budget.csv"
+    budgets = over_budget(course, lessons)
+    with budget_csv.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["lesson", "student", "budget", "flag"])
+        writer.writerows(budgets)
+    budget_rows = "".join(f"<tr><td>{html.escape(lesson)}</td><td>{html.escape(student)}</td>"
+                          f"<td>{html.escape(budget)}</td><td>{html.escape(flag)}</td></tr>"
+                          for lesson, student, budget, flag in budgets)
+    budget_section = ("<h2>Over a budget</h2><table><tr><th>lesson</th><th>student</th><th>budget</th><th>flag</th>"
+                      f"</tr>{budget_rows}</table>") if budgets else "<p>No submission ran out of a budget.</p>"
+
     rows = []
     for s in stats:
         mistakes = ", ".join(f"{html.escape(m)}: {c}" for m, c in s.mistakes.most_common()) or "–"
@@ -129,6 +156,8 @@ def write_report(course: Path, out: Path, lessons: list[str] | None = None) -> l
         "<img src='grade_distribution.png' alt='grade distribution'> <img src='exercises.png' alt='pass rates'>"
         "<table><tr><th>lesson</th><th>check</th><th>submissions</th><th>pass rate</th>"
         "<th>known mistakes (count)</th></tr>" + "".join(rows) + "</table>"
-        "<p>Data: <a href='misconceptions.csv'>misconceptions.csv</a>, <a href='scores.csv'>scores.csv</a>.</p>"
+        + budget_section +
+        "<p>Data: <a href='misconceptions.csv'>misconceptions.csv</a>, <a href='scores.csv'>scores.csv</a>, "
+        "<a href='over_budget.csv'>over_budget.csv</a>.</p>"
         "</body></html>\n", encoding="utf-8")
-    return [misconceptions, score_csv, distribution, exercises, page]
+    return [misconceptions, score_csv, budget_csv, distribution, exercises, page]

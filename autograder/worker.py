@@ -17,6 +17,7 @@ its own (:mod:`autograder.kernel`, :mod:`autograder.recheck`).
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import tempfile
@@ -54,6 +55,8 @@ class Task:
     refused: str | None = None
     """Why nbgrader's sanitizing refused the notebook (it is then not run, only re-checked), or None."""
     timeout: float = 60.0
+    budget: float | None = None
+    """Seconds the whole notebook may run in the kernel (None: no bound but the cells' own)."""
     limits: dict = field(default_factory=dict)
     hidden: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
@@ -91,10 +94,21 @@ def _execute_class():
 
     class SandboxedExecute(SteadyExecute):
         """nbgrader's Execute preprocessor (waits sliced, :mod:`.steady`), with a kernel manager that starts the
-        sandboxed kernel over ipc."""
+        sandboxed kernel over ipc, and a deadline for the whole notebook: each cell may take what is left of the
+        budget at most, and no cell starts after it."""
 
         launch_env: dict | None = None
         ipc_prefix: str = ""
+        deadline: float | None = None
+        cell_timeout: float = 60.0
+
+        def preprocess_cell(self, cell, resources, index):
+            if self.deadline is not None:
+                left = self.deadline - time.monotonic()
+                if left <= 0:
+                    raise BudgetSpent(index)
+                self.timeout = int(max(1, min(self.cell_timeout, math.ceil(left))))
+            return super().preprocess_cell(cell, resources, index)
 
         def create_kernel_manager(self):
             self.km = SandboxKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_kernelspecs(),
@@ -106,10 +120,25 @@ def _execute_class():
     return SandboxedExecute
 
 
-def execute(notebook: str, scratch: Path, hidden: list[str], limits: Limits, timeout: float) -> tuple[str | None, str]:
-    """Run ``notebook`` with nbgrader's Execute in a sandboxed kernel whose working directory is ``scratch``.
+class BudgetSpent(Exception):
+    """The notebook's time budget ran out before cell ``index`` (0-based, of all cells) could start."""
 
-    Returns (the executed notebook as JSON text, "ok") or (None, the name of what stopped it).
+    def __init__(self, index: int):
+        super().__init__(index)
+        self.index = index
+
+
+OUT_OF_TIME = "out of its time budget"
+"""The kernel's status when the notebook's budget ran out (the cells that ran keep their outputs)."""
+
+
+def execute(notebook: str, scratch: Path, hidden: list[str], limits: Limits, timeout: float,
+            budget: float | None = None) -> tuple[str | None, str, int | None]:
+    """Run ``notebook`` with nbgrader's Execute in a sandboxed kernel whose working directory is ``scratch``,
+    ``timeout`` seconds a cell and ``budget`` seconds in all (from the kernel's start).
+
+    Returns (the executed notebook as JSON text, "ok", None); (the notebook as far as it ran, :data:`OUT_OF_TIME`,
+    the index of the first cell not run) when the budget ran out; or (None, the name of what stopped it, None).
     """
     import nbformat
 
@@ -120,14 +149,41 @@ def execute(notebook: str, scratch: Path, hidden: list[str], limits: Limits, tim
                                         startup_timeout=STARTUP_TIMEOUT, kernel_name=KERNEL_NAME)
         preprocessor.launch_env = {ENV: settings([Path(p) for p in hidden], ipc_dir, limits)}
         preprocessor.ipc_prefix = str(ipc_dir / "k")
+        preprocessor.cell_timeout = timeout
+        preprocessor.deadline = None if budget is None else time.monotonic() + budget
         preprocessor.log.setLevel("CRITICAL")
         try:
             nb, _ = preprocessor.preprocess(nb, {"metadata": {"path": str(scratch)}})
+        except BudgetSpent as spent:  # the cells before it ran and keep their outputs (nb is changed in place)
+            return nbformat.writes(nb), OUT_OF_TIME, spent.index
         except Exception as error:  # the learner's notebook stopped the kernel: a result, not a crash
-            return None, _error_name(error)
-        return nbformat.writes(nb), "ok"
+            return None, _error_name(error), None
+        return nbformat.writes(nb), "ok", None
     finally:
         shutil.rmtree(ipc_dir, ignore_errors=True)
+
+
+def not_reached(executed: str, cut: int, test_cells: list[bool], verdicts: list[dict],
+                budget: float) -> tuple[str, list[dict], int, int]:
+    """The notebook and verdicts of a run whose budget ran out before cell ``cut``: every grade cell from there on
+    gets an error output saying it was not run (so nbgrader scores it 0) and a verdict of 0 points.
+
+    Also returns how many of the notebook's code cells ran, and how many it has.
+    """
+    import nbformat
+
+    nb = nbformat.reads(executed, as_version=4)
+    message = M.NOT_REACHED.format(budget=budget)
+    unreached = set()
+    for index, (cell, test) in enumerate(zip(nb.cells, test_cells, strict=True)):
+        if index >= cut and test:
+            cell.outputs = [nbformat.v4.new_output("error", ename="TimeBudget", evalue=message,
+                                                   traceback=[f"TimeBudget: {message}"])]
+            unreached.add(cell.metadata.get("nbgrader", {}).get("grade_id"))
+    verdicts = [{**v, "points": 0.0, "passed": False, "mistake": None, "message": message}
+                if v["grade_id"] in unreached else v for v in verdicts]
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    return nbformat.writes(nb), verdicts, sum(i < cut for i in code), len(code)
 
 
 KERNEL_ERRORS = ("CellTimeoutError", "DeadKernelError", "TimeoutError", "RuntimeError")
@@ -181,8 +237,8 @@ def run_task(task: Task) -> dict:
             target = scratch / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        executed, kernel = (None, task.refused) if task.refused else \
-            execute(task.notebook, scratch, task.hidden, limits, task.timeout)
+        executed, kernel, cut = (None, task.refused, None) if task.refused else \
+            execute(task.notebook, scratch, task.hidden, limits, task.timeout, task.budget)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     ran = time.perf_counter()
@@ -191,7 +247,13 @@ def run_task(task: Task) -> dict:
         raise rechecked["error"]
     checked = rechecked["result"]
     flags += checked.flags
+    verdicts = [asdict(v) for v in checked.verdicts]
+    over_budget = ""
+    if cut is not None:
+        executed, verdicts, ran, total = not_reached(executed, cut, task.test_cells, verdicts, task.budget)
+        flags.append(M.FLAG_TIME_BUDGET.format(budget=task.budget, ran=ran, total=total))
+        over_budget = "time"
     return {"lesson": task.lesson, "student": task.student, "executed": executed, "kernel": kernel,
-            "flags": flags, "verdicts": [asdict(v) for v in checked.verdicts],
+            "flags": flags, "verdicts": verdicts, "over_budget": over_budget,
             "seconds": {"kernel": ran - started, "recheck": rechecked["seconds"],
                         "total": time.perf_counter() - started}, "pid": os.getpid()}
