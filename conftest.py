@@ -54,6 +54,7 @@ LONG_FIRST = (
     "tests/test_other_pythons.py",  # the checks' tests and notebooks on two more Pythons
     "tests/test_other_processors.py",  # nbval with NumPy's wide SIMD paths off
     "tests/test_autograder_resume.py",
+    "tests/test_autograder_budgets.py",  # one grading run of notebooks over a budget
     "tests/browser/",
     "tests/test_colab_versions.py",
 )
