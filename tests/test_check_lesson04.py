@@ -440,9 +440,16 @@ def endless_batches(X, y, batch_size, rng):
         yield X[:batch_size], y[:batch_size]
 
 
+def test_an_endless_iterator_is_stopped_by_its_count():
+    """Is a generator that never stops yielding stopped after a bounded number of batches (never left to fill the
+    memory), with the sentence saying one epoch never ends?"""
+    error = failure(check.iterate_minibatches, endless_batches)
+    limit = lesson04.BATCHES_PER_EXAMPLE * 10 + 1
+    assert error.message == L.ITER_ENDLESS.format(label=FIRST_ITER, limit=limit, n=10)
+
+
 @pytest.mark.parametrize(("name", "fn", "label"), [
     ("iterate_minibatches", never_returns, FIRST_ITER),
-    ("iterate_minibatches", endless_batches, FIRST_ITER),
     ("steps_per_epoch", never_returns, FIRST_STEPS),
     ("sgd_fit", never_returns, FIRST_SGD),
 ])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -123,6 +124,11 @@ def _decode(values: np.ndarray, scale: float, offset: np.ndarray | float, n: int
     return positions if np.array_equal(values, expected) else None
 
 
+BATCHES_PER_EXAMPLE = 10
+"""An epoch hands out at most one batch per example; an iterator that yields more than ten times that (and one)
+never ends, and is stopped there rather than left to fill the memory until its time limit."""
+
+
 def one_epoch(fn: Any, case: IterCase, rng: np.random.Generator, label: str,
               time_limit: float | None = DEFAULT_TIME_LIMIT) -> _Epoch:
     """Run the learner's ``fn`` for one epoch on ``case`` with ``rng`` (not copied: it moves on, as in training).
@@ -131,15 +137,18 @@ def one_epoch(fn: Any, case: IterCase, rng: np.random.Generator, label: str,
     batches, or with X and y changed in place, into a :class:`Problem`.
     """
     X, y = case.data()
+    limit = BATCHES_PER_EXAMPLE * len(y) + 1
 
     def consume(X_copy, y_copy, batch_size):
         value = fn(X_copy, y_copy, batch_size, rng)
         if value is None:
             return _NONE, None
         try:
-            items = list(iter(value))
+            items = list(itertools.islice(iter(value), limit + 1))
         except TypeError:
             return type(value).__name__, None
+        if len(items) > limit:
+            return "endless", None
         for arg, before, after in (("X", X, X_copy), ("y", y, y_copy)):
             if not (isinstance(after, np.ndarray) and after.shape == before.shape
                     and np.array_equal(after, before)):
@@ -151,6 +160,8 @@ def one_epoch(fn: Any, case: IterCase, rng: np.random.Generator, label: str,
         raise Problem(M.RETURNED_NONE.format(name=ITER_NAME, label=label))
     if kind == "mutated":
         raise Problem(L.ITER_IN_PLACE.format(arg=items, label=label))
+    if kind == "endless":
+        raise Problem(L.ITER_ENDLESS.format(label=label, limit=limit, n=len(y)))
     if kind != "ok":
         raise Problem(L.ITER_NOT_ITERABLE.format(type=kind, label=label))
     rows, labels = [], []

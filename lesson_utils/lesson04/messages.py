@@ -33,6 +33,10 @@ ITER_BATCH_SIZES = (
     "iterate_minibatches made batches of sizes {got} on the case '{label}' (n = {n}, batch_size = {batch_size}), "
     "where the sizes are {expected}: batch_size each, then what is left in one smaller batch at the end."
 )
+ITER_ENDLESS = (
+    "iterate_minibatches kept handing out batches on the case '{label}': more than {limit} of them for "
+    "n = {n} examples, so one epoch never ends. Stop once every position of the permutation has been handed out."
+)
 ITER_IN_PLACE = (
     "iterate_minibatches changed its input `{arg}` in place on the case '{label}' (rng.shuffle(X) does this). "
     "Leave X and y as they are: draw `idx = rng.permutation(n)` and build each batch as `X[idx], y[idx]`."
