@@ -24,7 +24,7 @@ CHECKS = {
 }
 FIRST_ITER = "n = 10, batch_size = 3"
 FIRST_SGD = "8 examples, 2 features, batch_size = 8 (one batch), lr = 0.1, 3 epochs"
-FIRST_STEPS = "the seeds' run: n = 1,000,000, batch_size = 256"
+FIRST_STEPS = "the worked example: n = 1,000,000, batch_size = 256"
 
 
 def failure(check_fn, fn, **kwargs) -> check.CheckFailed:

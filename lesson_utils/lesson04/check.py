@@ -349,7 +349,7 @@ iterate_minibatches.__name__ = iterate_minibatches.__qualname__ = ITER_NAME
 
 def _steps_fixed() -> list[Case]:
     return [
-        Case("the seeds' run: n = 1,000,000, batch_size = 256", (1_000_000, 256)),
+        Case("the worked example: n = 1,000,000, batch_size = 256", (1_000_000, 256)),
         Case("the small set: n = 20, batch_size = 8", (20, 8)),
         Case("batch_size divides n: n = 12, batch_size = 4", (12, 4)),
         Case("a last batch of 1: n = 9, batch_size = 4", (9, 4)),
