@@ -49,14 +49,17 @@ $(BWRAP):
 lint: install
 	$(BIN)/ruff check .
 
-## notebooks: regenerate the learner copies in notebooks/ from solutions/
+## notebooks: regenerate the learner copies in notebooks/ from solutions/, and the hostile test
+## submissions built from lesson 01's copy
 notebooks: install
 	$(BIN)/python -m autograder notebooks
+	$(BIN)/python -m tests.hostile
 
 ## solutions: re-execute every solution notebook (seeded), then regenerate notebooks/
 solutions: install
 	$(BIN)/python -m autograder execute
 	$(BIN)/python -m autograder notebooks
+	$(BIN)/python -m tests.hostile
 
 ## course: lay out the nbgrader course directory in course/
 course: install

@@ -197,6 +197,11 @@ EXPECTED: dict[str, tuple[float, str | None]] = {
 
 
 def write(directory: Path = FIXTURES) -> None:
+    """Rewrite the fixtures from the current lesson 01 (``make notebooks`` does this)."""
     directory.mkdir(parents=True, exist_ok=True)
     for name, data in build().items():
         (directory / name).write_bytes(data)
+
+
+if __name__ == "__main__":
+    write()

@@ -21,7 +21,7 @@ from nbgrader.api import Gradebook
 
 from autograder.paths import NOTEBOOKS, ROOT, SOLUTIONS
 
-from .hostile import EXPECTED, FIXTURES, LESSON, WRONG_LESSON, build, filled, text
+from .hostile import EXPECTED, FIXTURES, LESSON, WRONG_LESSON, build, filled, text, write
 from .nbgrader_course import build_course, hidden_test_lines, nbgrader, submit, visible_text
 
 pytestmark = pytest.mark.nbgrader
@@ -80,9 +80,7 @@ def test_fixtures_are_current(request):
     """Are the committed hostile fixtures what tests/hostile.py builds from lesson 01 (``--update-golden``)?"""
     built = build()
     if request.config.getoption("--update-golden"):
-        FIXTURES.mkdir(parents=True, exist_ok=True)
-        for name, data in built.items():
-            (FIXTURES / name).write_bytes(data)
+        write()
     assert sorted(p.name for p in FIXTURES.glob("*.ipynb")) == sorted(built)
     assert [n for n, data in built.items() if (FIXTURES / n).read_bytes() != data] == []
     assert sorted(n.removesuffix(".ipynb") for n in built) == sorted(EXPECTED)
