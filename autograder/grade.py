@@ -42,12 +42,14 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from sqlalchemy.exc import SAWarning
 
 from . import messages as M
-from .definitions import import_statements
-from .recheck import DEFAULT_TIMEOUT, GradeCell
+from .judging.results import CellVerdict, GradeCell
 from .repair import Staged, grade_id, is_test_cell, stage, too_large
-from .replay import CellVerdict
 from .sandbox import Limits
+from .scan import import_statements
 from .worker import KERNEL_ERRORS, Task, run_task
+
+DEFAULT_TIMEOUT = 60.0
+"""Seconds one cell may run in the grading kernel."""
 
 GRADING = ".grading"
 STAGED = f"{GRADING}/staged"
@@ -304,6 +306,10 @@ class Recorder:
         except Exception as error:  # e.g. nbgrader metadata the learner broke: nbgrader's autograde refuses it too
             refused = _refusal(error)
             nb = staged.notebook
+            full = {c.grade_id: c.source for c in lesson.cells}
+            for cell in nb.cells:  # what nbgrader's sanitizing would have put back: the hidden tests
+                if is_test_cell(cell) and grade_id(cell) in full:
+                    cell.source = full[grade_id(cell)]
         options = self.options
         task = Task(lesson=lesson.name, student=student, notebook=nbformat.writes(nb), refused=refused,
                     test_cells=[is_test_cell(c) for c in nb.cells],
@@ -360,7 +366,7 @@ class Recorder:
                     if kernel is not None:
                         disagree = True
                         result.flags.append(M.FLAG_DISAGREE.format(grade_id=verdict.grade_id, kernel=kernel,
-                                                                   recheck=points))
+                                                                   judge=points))
                 else:
                     grade.manual_score = None
                 exercise = lesson.exercise_of.get(verdict.grade_id)

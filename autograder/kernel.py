@@ -56,8 +56,20 @@ def install_kernelspec(directory: Path) -> Path:
     return directory
 
 
-def settings(hidden: list[Path], ipc_dir: Path, limits: Limits) -> str:
-    return json.dumps({"hidden": [str(p) for p in hidden], "ipc_dir": str(ipc_dir),
+RECORD = "record.jsonl"
+"""The record's file in the kernel's socket directory (:mod:`autograder.judging.record`)."""
+
+
+def record_lines(path: Path, cells: dict[str, list[str]]) -> str:
+    """The kernel's start-up lines that install the recorder of the grade cells ``cells`` (key -> grade ids)."""
+    return (f"import autograder.judging.record as _record\n"
+            f"_record.install(get_ipython(), {str(path)!r}, {json.dumps(cells)})\n"
+            f"del _record\n")
+
+
+def settings(hidden: list[Path], ipc_dir: Path, limits: Limits, record: dict[str, list[str]] | None = None) -> str:
+    """What :func:`main` reads from ``HML_KERNEL_SANDBOX``; ``record``: the grade cells to record (key -> ids)."""
+    return json.dumps({"hidden": [str(p) for p in hidden], "ipc_dir": str(ipc_dir), "record": record,
                        "limits": {k: getattr(limits, k) for k in Limits.__dataclass_fields__}})
 
 
@@ -79,8 +91,15 @@ def main(argv: list[str]) -> None:
     if bwrap is None:
         warn_not_isolated()
     sandbox.prepare()
+    lines = [CAP_OUTPUT]
+    if config.get("record") is not None:
+        record = ipc_dir / RECORD
+        record.touch()
+        if os.geteuid() == 0:
+            os.chown(record, sandbox.user, sandbox.user)
+        lines.append(record_lines(record, config["record"]))
     command = [sys.executable, "-m", "ipykernel_launcher", "-f", str(own), *extra,
-               f"--IPKernelApp.exec_lines={json.dumps([CAP_OUTPUT])}"]
+               f"--IPKernelApp.exec_lines={json.dumps(lines)}"]
     args = sandbox.argv(command, bwrap)
     limits = sandbox.preexec(bwrap, new_session=False)
     quiet = os.open(os.devnull, os.O_WRONLY)  # the kernel's banner and logs are not the grader's output

@@ -2,8 +2,9 @@
 
 :func:`run_task` takes a :class:`Task` (plain data: the notebook nbgrader sanitized, the
 lesson's grade cells and imports, the limits) and returns a plain dict: the notebook as
-nbgrader's own ``Execute`` preprocessor ran it in the sandboxed kernel (or why it could
-not), and the trusted re-check's verdict for every grade cell. It reads no course
+nbgrader's own ``Execute`` preprocessor ran it, once, in the sandboxed kernel (or why it could
+not), with every grade cell's output replaced by the judge's verdict on its record
+(:mod:`autograder.judging`), and those verdicts. It reads no course
 directory and opens no gradebook, so it can run in this process, in a worker process of
 a local pool, or on a Dask worker on another machine (which needs only this package,
 bubblewrap and a scratch directory); only the process that asked records the result.
@@ -11,26 +12,29 @@ bubblewrap and a scratch directory); only the process that asked records the res
 What a worker keeps between submissions: the kernelspec directory and the kernelspec
 manager (found once, not per submission), and every module it imported, so a worker pays
 for nbgrader, nbclient, NumPy and torch once, not once per notebook. What it never keeps:
-a kernel or a re-check process, since each submission's learner code gets a sandbox of
-its own (:mod:`autograder.kernel`, :mod:`autograder.recheck`).
+a kernel, since each submission's learner code gets a sandbox of its own
+(:mod:`autograder.kernel`).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
 import tempfile
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from lesson_utils.errors import BOLD, RED, RESET
+
 from . import messages as M
-from .definitions import learner_definitions, tampering
-from .kernel import ENV, KERNEL_NAME, install_kernelspec, settings
-from .recheck import GradeCell, recheck
+from .judging.judge import judge
+from .judging.results import CellVerdict, GradeCell, cell_key
+from .kernel import ENV, KERNEL_NAME, RECORD, install_kernelspec, settings
 from .sandbox import Limits
+from .scan import course_imports, tampering
 
 STARTUP_TIMEOUT = 120
 """Seconds a sandboxed kernel may take to start (a loaded machine is slow, a hung one is not)."""
@@ -53,7 +57,8 @@ class Task:
     """The sources of the released cells (the learner did not write them: not counted as tampering)."""
     blank: bool = False
     refused: str | None = None
-    """Why nbgrader's sanitizing refused the notebook (it is then not run, only re-checked), or None."""
+    """Why nbgrader's sanitizing refused the notebook (it is then run as staged, with the grade cells' full
+    sources), or None."""
     timeout: float = 60.0
     budget: float | None = None
     """Seconds the whole notebook may run in the kernel (None: no bound but the cells' own)."""
@@ -101,6 +106,9 @@ def _execute_class():
         ipc_prefix: str = ""
         deadline: float | None = None
         cell_timeout: float = 60.0
+        # A cell's outputs that are late (a learner's cell that prints megabytes) are not a failed run: grading
+        # reads the record, not the outputs, and the grade cells show the judge's verdict in any case.
+        raise_on_iopub_timeout = False
 
         def preprocess_cell(self, cell, resources, index):
             if self.deadline is not None:
@@ -132,43 +140,81 @@ OUT_OF_TIME = "out of its time budget"
 """The kernel's status when the notebook's budget ran out (the cells that ran keep their outputs)."""
 
 
-def execute(notebook: str, scratch: Path, hidden: list[str], limits: Limits, timeout: float,
-            budget: float | None = None) -> tuple[str | None, str, int | None]:
-    """Run ``notebook`` with nbgrader's Execute in a sandboxed kernel whose working directory is ``scratch``,
-    ``timeout`` seconds a cell and ``budget`` seconds in all (from the kernel's start).
+MAX_RECORD = 64 << 20
+"""Bytes of a kernel's record that are read (the sandbox's file-size limit is the same)."""
 
-    Returns (the executed notebook as JSON text, "ok", None); (the notebook as far as it ran, :data:`OUT_OF_TIME`,
-    the index of the first cell not run) when the budget ran out; or (None, the name of what stopped it, None).
+
+def read_record(path: Path) -> list:
+    """The events of a record file: at most :data:`MAX_RECORD` bytes, lines that are not JSON left out."""
+    events = []
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_RECORD)
+    except OSError:
+        return events
+    for line in data.splitlines():
+        try:
+            events.append(json.loads(line))
+        except (ValueError, RecursionError):
+            continue
+    return events
+
+
+def execute(notebook: str, scratch: Path, hidden: list[str], limits: Limits, timeout: float,
+            budget: float | None = None, record: dict[str, list[str]] | None = None
+            ) -> tuple[str | None, str, int | None, list]:
+    """Run ``notebook`` with nbgrader's Execute in a sandboxed kernel whose working directory is ``scratch``,
+    ``timeout`` seconds a cell and ``budget`` seconds in all (from the kernel's start), recording the grade cells
+    ``record`` names (key -> grade ids).
+
+    Returns (the executed notebook as JSON text, "ok", None, the record's events); (the notebook as far as it
+    ran, :data:`OUT_OF_TIME`, the index of the first cell not run, events) when the budget ran out; or (None, the
+    name of what stopped it, None, events).
     """
     import nbformat
 
     nb = nbformat.reads(notebook, as_version=4)
     ipc_dir = Path(tempfile.mkdtemp(prefix="hml-ipc-"))
+    outcome: tuple[str | None, str, int | None]
     try:
         preprocessor = _execute_class()(timeout=int(max(1, timeout)), interrupt_on_timeout=True,
                                         startup_timeout=STARTUP_TIMEOUT, kernel_name=KERNEL_NAME)
-        preprocessor.launch_env = {ENV: settings([Path(p) for p in hidden], ipc_dir, limits)}
+        preprocessor.launch_env = {ENV: settings([Path(p) for p in hidden], ipc_dir, limits, record)}
         preprocessor.ipc_prefix = str(ipc_dir / "k")
         preprocessor.cell_timeout = timeout
         preprocessor.deadline = None if budget is None else time.monotonic() + budget
         preprocessor.log.setLevel("CRITICAL")
         try:
             nb, _ = preprocessor.preprocess(nb, {"metadata": {"path": str(scratch)}})
+            outcome = nbformat.writes(nb), "ok", None
         except BudgetSpent as spent:  # the cells before it ran and keep their outputs (nb is changed in place)
-            return nbformat.writes(nb), OUT_OF_TIME, spent.index
+            outcome = nbformat.writes(nb), OUT_OF_TIME, spent.index
         except Exception as error:  # the learner's notebook stopped the kernel: a result, not a crash
-            return None, _error_name(error), None
-        return nbformat.writes(nb), "ok", None
+            outcome = None, _error_name(error), None
+        return (*outcome, read_record(ipc_dir / RECORD))
     finally:
         shutil.rmtree(ipc_dir, ignore_errors=True)
 
 
-def not_reached(executed: str, cut: int, test_cells: list[bool], verdicts: list[dict],
-                budget: float) -> tuple[str, list[dict], int, int]:
-    """The notebook and verdicts of a run whose budget ran out before cell ``cut``: every grade cell from there on
-    gets an error output saying it was not run (so nbgrader scores it 0) and a verdict of 0 points.
+def judged_outputs(cell: CellVerdict) -> list:
+    """What a grade cell shows after grading: the real check's lines as it judged the record, and the verdict
+    as an error when it failed (so that nbgrader scores the cell as the judge did)."""
+    import nbformat
 
-    Also returns how many of the notebook's code cells ran, and how many it has.
+    outputs = []
+    if cell.output:
+        outputs.append(nbformat.v4.new_output("stream", name="stdout", text=cell.output))
+    if not cell.passed:
+        line = f"{RED}{BOLD}❌ Not yet:{RESET}{RED} {cell.message}{RESET}"
+        outputs.append(nbformat.v4.new_output("error", ename="CheckFailed", evalue=cell.message, traceback=[line]))
+    return outputs
+
+
+def not_reached(executed: str, cut: int, test_cells: list[bool], budget: float) -> tuple[str, set[str], int, int]:
+    """The notebook of a run whose budget ran out before cell ``cut``: every grade cell from there on gets an error
+    output saying it was not run (so nbgrader scores it 0).
+
+    Also returns those cells' grade ids, how many of the notebook's code cells ran, and how many it has.
     """
     import nbformat
 
@@ -180,10 +226,8 @@ def not_reached(executed: str, cut: int, test_cells: list[bool], verdicts: list[
             cell.outputs = [nbformat.v4.new_output("error", ename="TimeBudget", evalue=message,
                                                    traceback=[f"TimeBudget: {message}"])]
             unreached.add(cell.metadata.get("nbgrader", {}).get("grade_id"))
-    verdicts = [{**v, "points": 0.0, "passed": False, "mistake": None, "message": message}
-                if v["grade_id"] in unreached else v for v in verdicts]
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    return nbformat.writes(nb), verdicts, sum(i < cut for i in code), len(code)
+    return nbformat.writes(nb), unreached, sum(i < cut for i in code), len(code)
 
 
 KERNEL_ERRORS = ("CellTimeoutError", "DeadKernelError", "TimeoutError", "RuntimeError")
@@ -200,11 +244,7 @@ def _error_name(error: BaseException) -> str:
 
 
 def run_task(task: Task) -> dict:
-    """Grade one submission (see the module docstring); never raises for anything the learner's code does.
-
-    The re-check needs only the notebook's text, not its run, so it runs beside the kernel (each in a
-    sandbox of its own): while one waits on the other, the machine does not.
-    """
+    """Grade one submission (see the module docstring); never raises for anything the learner's code does."""
     import nbformat
 
     started = time.perf_counter()
@@ -212,48 +252,50 @@ def run_task(task: Task) -> dict:
     nb = nbformat.reads(task.notebook, as_version=4)
     sources = [c.source if c.cell_type == "code" and not test else "" for c, test in
                zip(nb.cells, task.test_cells, strict=True)]
-    definitions = learner_definitions([] if task.blank else sources)
-    flags = [M.FLAG_SYNTAX.format(cell=i + 1) for i in definitions.skipped_cells if sources[i].strip()]
-    flags += [M.FLAG_COURSE_IMPORT.format(module=m) for m in definitions.course_imports]
     given = set(task.given)
-    flags += tampering([s if s not in given else "" for s in sources])
-    rechecked: dict = {}
-
-    def run_recheck() -> None:
-        begun = time.perf_counter()
-        try:
-            rechecked["result"] = recheck(definitions.statements, definitions.names, task.imports,
-                                          [GradeCell(*cell) for cell in task.cells], timeout=task.timeout,
-                                          hidden=tuple(Path(p) for p in task.hidden), limits=limits)
-        except BaseException as error:  # handed to this thread's caller below
-            rechecked["error"] = error
-        rechecked["seconds"] = time.perf_counter() - begun
-
-    beside = threading.Thread(target=run_recheck, name=f"recheck-{task.student}", daemon=True)
-    beside.start()
+    mine = [] if task.blank else [s if s not in given else "" for s in sources]
+    flags = [M.FLAG_COURSE_IMPORT.format(module=m) for m in course_imports(mine)] + tampering(mine)
+    record: dict[str, list[str]] = {}
+    for cell, test in zip(nb.cells, task.test_cells, strict=True):
+        if test:
+            record.setdefault(cell_key(cell.source), []).append(cell.metadata["nbgrader"]["grade_id"])
     scratch = Path(tempfile.mkdtemp(prefix="hml-grade-"))
     try:
         for relative, data in task.files.items():
             target = scratch / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        executed, kernel, cut = (None, task.refused, None) if task.refused else \
-            execute(task.notebook, scratch, task.hidden, limits, task.timeout, task.budget)
+        executed, kernel, cut, events = execute(task.notebook, scratch, task.hidden, limits, task.timeout,
+                                                task.budget, record)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     ran = time.perf_counter()
-    beside.join()
-    if "error" in rechecked:
-        raise rechecked["error"]
-    checked = rechecked["result"]
-    flags += checked.flags
-    verdicts = [asdict(v) for v in checked.verdicts]
+    missing = M.RECORD_MISSING if kernel in ("ok", OUT_OF_TIME) else M.RECORD_NO_KERNEL.format(why=kernel)
+    verdicts = judge([GradeCell(*cell) for cell in task.cells], events, task.imports, missing)
     over_budget = ""
     if cut is not None:
-        executed, verdicts, ran, total = not_reached(executed, cut, task.test_cells, verdicts, task.budget)
-        flags.append(M.FLAG_TIME_BUDGET.format(budget=task.budget, ran=ran, total=total))
+        executed, unreached, ran_cells, total = not_reached(executed, cut, task.test_cells, task.budget)
+        for verdict in verdicts:
+            if verdict.grade_id in unreached:
+                verdict.passed, verdict.points, verdict.mistake = False, 0.0, None
+                verdict.message, verdict.problem, verdict.output = M.NOT_REACHED.format(budget=task.budget), None, ""
+        flags.append(M.FLAG_TIME_BUDGET.format(budget=task.budget, ran=ran_cells, total=total))
         over_budget = "time"
+    flags += [M.FLAG_UNJUDGED.format(grade_id=v.grade_id, problem=v.problem) for v in verdicts
+              if v.problem and v.problem != missing]
+    if any(v.problem == missing for v in verdicts):
+        flags.append(M.FLAG_UNJUDGED.format(grade_id=", ".join(v.grade_id for v in verdicts if v.problem == missing),
+                                            problem=missing))
+    if executed is not None:
+        done = nbformat.reads(executed, as_version=4)
+        by_id = {v.grade_id: v for v in verdicts}
+        for cell, test in zip(done.cells, task.test_cells, strict=True):
+            verdict = by_id.get(cell.metadata.get("nbgrader", {}).get("grade_id")) if test else None
+            if verdict is not None:
+                cell.outputs = judged_outputs(verdict)
+        executed = nbformat.writes(done)
+    judged = time.perf_counter()
     return {"lesson": task.lesson, "student": task.student, "executed": executed, "kernel": kernel,
-            "flags": flags, "verdicts": verdicts, "over_budget": over_budget,
-            "seconds": {"kernel": ran - started, "recheck": rechecked["seconds"],
-                        "total": time.perf_counter() - started}, "pid": os.getpid()}
+            "flags": flags, "verdicts": [asdict(v) for v in verdicts], "over_budget": over_budget,
+            "seconds": {"kernel": ran - started, "judge": judged - ran, "total": time.perf_counter() - started},
+            "pid": os.getpid()}

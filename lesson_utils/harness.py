@@ -8,12 +8,13 @@ cases and its bank of known :class:`Mistake` s) and calls :func:`run`.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import signal
 import threading
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ from .outputs import ARRAY, SCALAR, Output, Parts, Problem, Several, format_numb
 
 __all__ = [
     "ARRAY", "DEFAULT_TIME_LIMIT", "SCALAR", "Case", "Exercise", "Mistake", "Output", "Probe", "Problem", "Several",
-    "bank_overlaps", "call_learner", "diagnose", "make_check", "run", "run_probes",
+    "bank_overlaps", "call_learner", "call_live", "calls_through", "diagnose", "make_check", "run", "run_probes",
 ]
 
 DEFAULT_TIME_LIMIT = 3.0
@@ -234,6 +235,27 @@ class _Outcome:
         return _close(self.got, self.expected, rtol, atol)
 
 
+CallLearner = Callable[[str, Callable[..., Any], Sequence[Any], str, Sequence[str], "float | None"], Any]
+"""The shape of :func:`call_learner` (and of what :func:`calls_through` takes)."""
+
+_through: list[CallLearner] = []
+"""Where :func:`call_learner` sends its calls instead of calling the learner's code, innermost last."""
+
+
+@contextlib.contextmanager
+def calls_through(handler: CallLearner) -> Iterator[None]:
+    """Inside, every :func:`call_learner` of every check goes to ``handler`` (same arguments) instead.
+
+    Grading uses this: in the learner's kernel a handler that calls :func:`call_live` and writes down what came
+    back; in the trusted grader one that answers from that record, without running any learner code.
+    """
+    _through.append(handler)
+    try:
+        yield
+    finally:
+        _through.remove(handler)
+
+
 def call_learner(
     name: str,
     fn: Callable[..., Any],
@@ -246,8 +268,23 @@ def call_learner(
 
     Anything that goes wrong (not written yet, an exception, no return within
     ``time_limit``, an input changed in place) becomes a :class:`Problem`
-    carrying one plain sentence. Behaviour checks use this for every call.
+    carrying one plain sentence. Behaviour checks use this for every call, so
+    it is the one place grading watches (:func:`calls_through`).
     """
+    if _through:
+        return _through[-1](name, fn, args, label, arg_names, time_limit)
+    return call_live(name, fn, args, label, arg_names, time_limit)
+
+
+def call_live(
+    name: str,
+    fn: Callable[..., Any],
+    args: Sequence[Any],
+    label: str,
+    arg_names: Sequence[str] = (),
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+) -> Any:
+    """:func:`call_learner` itself: the learner's code really runs."""
     call_args = copy_args(tuple(args))
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):

@@ -169,7 +169,7 @@ def build() -> dict[str, bytes]:
 KERNEL_FAILED = "the notebook did not run to the end in the grading kernel"
 EXPECTED: dict[str, tuple[float, str | None]] = {
     "infinite_loop": (FULL, None),  # interrupted at the cell's time-out; the notebook goes on
-    "ignores_sigint": (FULL, KERNEL_FAILED),
+    "ignores_sigint": (0.0, "ran out of its time budget"),  # the kernel never answers again: nothing after runs
     "memory_bomb": (FULL, None),
     "fork_storm": (FULL, None),
     "prints_1gb": (FULL, None),  # cut at 2 MB; may also run past the cell's time-out
@@ -178,10 +178,12 @@ EXPECTED: dict[str, tuple[float, str | None]] = {
     "reads_other_submission": (FULL, None),
     "opens_network": (FULL, None),
     "sys_exit": (FULL, None),
-    "os_exit": (FULL, KERNEL_FAILED),
-    "patches_numpy": (0.0, M.FLAG_DISAGREE.format(grade_id="check_mse", kernel=2, recheck=0)),
-    "replaces_check_module": (0.0, M.FLAG_DISAGREE.format(grade_id="check_mse", kernel=2, recheck=0)),
-    "blanks_later_cells": (0.0, M.FLAG_DISAGREE.format(grade_id="check_cross_entropy", kernel=3, recheck=0)),
+    "os_exit": (0.0, KERNEL_FAILED),  # the kernel is gone before the exercises: no grade cell runs
+    "patches_numpy": (0.0, M.FLAG_TAMPERING.format(cell=4, line=1, what="np.allclose")),
+    "replaces_check_module": (0.0, M.FLAG_UNJUDGED.format(grade_id="check_mse",
+                                                          problem=M.RECORD_RAN_OUT.format(name="mse"))),
+    "blanks_later_cells": (0.0, M.FLAG_UNJUDGED.format(grade_id="check_mse",
+                                                       problem=M.RECORD_RAN_OUT.format(name="mse"))),
     "eq_always_true": (3.0, None),
     "lying_array": (3.0, None),
     "edited_grade_cells": (2.0, M.FLAG_CELL_EDITED.format(grade_id="check_mse")),

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.nbgrader
 
 HONEST = {"honest_correct": 5.0, "honest_blank": 0.0, "honest_sum_not_mean": 3.0}
 TIMEOUT = "8"
+NOTEBOOK_TIMEOUT = "60"
 
 
 def honest_notebooks() -> dict[str, bytes]:
@@ -64,7 +65,8 @@ def graded(tmp_path_factory) -> dict:
         (inbox / name).mkdir(parents=True)
         (inbox / name / f"{LESSON}.ipynb").write_bytes(data)
     before = {"source": tree_digest(course / "source"), "inbox": tree_digest(inbox)}
-    run = autograder("autograde", LESSON, "--course", str(course), "--from", str(inbox), "--timeout", TIMEOUT)
+    run = autograder("autograde", LESSON, "--course", str(course), "--from", str(inbox), "--timeout", TIMEOUT,
+                     "--notebook-timeout", NOTEBOOK_TIMEOUT)
     feedback = autograder("feedback", LESSON, "--course", str(course))
     export = autograder("export", "--course", str(course))
     report = autograder("report", LESSON, "--course", str(course))
@@ -146,13 +148,13 @@ def test_feedback_shows_no_hidden_test(graded):
 
 
 def test_report_counts_known_mistakes(graded):
-    """Does the misconception report name the bank mistake that the re-check found, with its count?"""
+    """Does the misconception report name the bank mistake that the judge found, with its count?"""
     assert graded["report"].returncode == 0, graded["report"].stderr
     out = graded["course"] / "reports"
     with open(out / "misconceptions.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     sums = {r["count"] for r in rows if r["check"] == "check_mse" and r["mistake"] == "sum_not_mean"}
-    assert sums == {"4"}  # honest_sum_not_mean, patches_numpy, replaces_check_module, blanks_later_cells
+    assert sums == {"2"}  # honest_sum_not_mean, patches_numpy (the other tricks leave no record to diagnose)
     for name in ("grade_distribution.png", "exercises.png"):
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "misconceptions.csv" in (out / "index.html").read_text()

@@ -1,4 +1,4 @@
-"""The grader's parts on their own: the sandbox, the re-check and the repair of grade cells."""
+"""The grader's parts on their own: the sandbox, the kernel's waits and the repair of grade cells."""
 
 from __future__ import annotations
 
@@ -13,16 +13,11 @@ import nbformat
 import pytest
 
 from autograder import messages as M
-from autograder.definitions import import_statements, learner_definitions, tampering
-from autograder.paths import SOLUTIONS, lessons
-from autograder.recheck import GradeCell, recheck
+from autograder.paths import SOLUTIONS
 from autograder.repair import is_test_cell, stage
-from autograder.replay import namespace, replay_cell
 from autograder.sandbox import SANDBOX_UIDS, Limits, Sandbox, kill
-from autograder.wire import Decoder, Encoder
 
 from .hostile import LESSON, filled, released, text
-from .nbgrader_course import learner_code
 
 NEEDS_BWRAP = pytest.mark.skipif(not Path("/usr/bin/bwrap").exists() and not shutil.which("bwrap"),
                                  reason="bubblewrap is not installed (make test installs it)")
@@ -128,119 +123,6 @@ def test_without_bubblewrap_grading_runs_and_says_it_is_not_isolated(tmp_path):
     assert done.stderr.strip() == M.NOT_ISOLATED
 
 
-def test_definitions_keep_only_functions_classes_imports_and_constants():
-    """Does the re-check take defs, classes, imports and constants, and drop every other statement?"""
-    cells = ["import numpy as np\nnp.allclose = lambda *a: True\nEPS = 1e-12\nX = np.ones(3)\n",
-             "%matplotlib inline\ndef f(x):\n    return x\nwhile True:\n    pass\n", "def broken(:\n"]
-    found = learner_definitions(cells)
-    assert found.statements == ["import numpy as np", "EPS = 1e-12", "def f(x):\n    return x"]
-    assert found.names == ["np", "EPS", "f"]
-    assert found.skipped_cells == [2]
-    assert tampering(cells) == [M.FLAG_TAMPERING.format(cell=1, line=2, what="np.allclose")]
-
-
-def test_wire_round_trip_keeps_values_and_refuses_strange_data():
-    """Do arrays, scalars, dicts and generators survive the trip, and is anything else refused?"""
-    import numpy as np
-
-    value = {"w": np.arange(6.0).reshape(2, 3), "b": np.float32(1.5), "t": (1, [2.0, float("nan")]),
-             "rng": np.random.default_rng(3)}
-    back = Decoder().decode(json.loads(json.dumps(Encoder().encode(value))))
-    assert back["w"].tolist() == value["w"].tolist() and back["b"].dtype == np.float32 and back["b"].shape == ()
-    assert back["t"][0] == 1 and np.isnan(back["t"][1][1])
-    assert back["rng"].random() == np.random.default_rng(3).random()
-    with pytest.raises(ValueError):
-        Decoder().decode({"$nd": ["|O", [1], "AA=="]})
-
-
-def nudged(value, ulps: int, rng):
-    """``value`` with every floating-point number moved by ``ulps`` ulps, each up or down (another processor)."""
-    import numpy as np
-
-    if isinstance(value, dict):
-        return {k: nudged(v, ulps, rng) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(nudged(v, ulps, rng) for v in value)
-    if isinstance(value, float | np.ndarray) and np.asarray(value).dtype.kind == "f":
-        array = np.array(value, dtype=np.float64)
-        for _ in range(ulps):
-            array = np.array(np.nextafter(array, np.where(rng.random(array.shape) < 0.5, -np.inf, np.inf)))
-        return float(array) if isinstance(value, float) else array
-    return value
-
-
-def test_a_calls_signature_holds_across_processors_and_tells_other_inputs_apart():
-    """Is a call's signature the same when its float inputs round differently in the last bits (as the grader's and
-    a Dask worker's processors may compute them), and different for inputs that really differ?"""
-    import numpy as np
-
-    from autograder.wire import same_signature, signature
-
-    rng = np.random.default_rng(13)
-    args = ({"W": rng.normal(size=(5, 3)), "b": np.zeros(3), "s": np.array(0.7)},
-            {"W": rng.normal(size=(5, 3)) * 1e-9, "b": np.array([np.nan, 1.0, -np.inf])}, {"step": 3}, 0.05,
-            (0.9, 0.999), 1e-8, [1, 2, 3])
-    computed = signature(args)
-    for ulps in (1, 2, 4):
-        recorded = json.loads(json.dumps(signature(nudged(args, ulps, rng))))  # as the record carries it
-        assert same_signature(recorded, computed)
-    others = [
-        (args[0], args[1], {"step": 4}, *args[3:]),  # another integer
-        (args[0], args[1], args[2], 0.0500001, *args[4:]),  # another learning rate
-        ({**args[0], "W": args[0]["W"] + 1e-5}, *args[1:]),  # other parameters
-        ({**args[0], "W": args[0]["W"].reshape(3, 5)}, *args[1:]),  # another shape
-        ({**args[0], "W": args[0]["W"].astype(np.float32)}, *args[1:]),  # another dtype
-        (*args[:-1], [1, 2]),
-    ]
-    for other in others:
-        assert not same_signature(signature(other), computed)
-    for forged in (None, "abc", [computed[0]], [computed[0], ["x"] * len(computed[1])], [computed[0], [1.0]]):
-        assert not same_signature(forged, computed)
-
-
-def test_replay_refuses_a_record_that_does_not_match_the_check():
-    """Does a record with no calls, or with a forged pass line, score 0 rather than pass?"""
-    cell = GradeCell("check_mse", "check.mse(mse)", 2.0)
-    ns, classes = namespace({"mse": {"kind": "function"}}, "import numpy as np\nfrom lesson_utils import check")
-    empty = replay_cell(cell.grade_id, cell.source, cell.points, [], ns, classes)
-    assert (empty.passed, empty.points, empty.replay_problem) == (False, 0.0, M.REPLAY_RAN_OUT.format(name="mse"))
-    forged = replay_cell(cell.grade_id, cell.source, cell.points, [{"end": "check_mse", "passed": True}], ns, classes)
-    assert (forged.passed, forged.points) == (False, 0.0)
-
-
-def _lesson_cells(lesson: str):
-    nb = nbformat.read(SOLUTIONS / f"{lesson}.ipynb", as_version=4)
-    cells = [GradeCell(c.metadata["nbgrader"]["grade_id"], c.source, float(c.metadata["nbgrader"]["points"]))
-             for c in nb.cells if is_test_cell(c)]
-    given = [c.source for c in nb.cells if c.cell_type == "code" and not is_test_cell(c)]
-    return nb, cells, import_statements(given)
-
-
-FIXTURES = Path(__file__).parent / "fixtures" / "submissions"
-CASES = [(p.stem, "correct") for p in lessons()] + [
-    (path.parent.name, path.stem) for path in sorted(FIXTURES.glob("*/*.json"))]
-
-
-@pytest.mark.parametrize(("lesson", "who"), CASES, ids=[f"{a}-{b}" for a, b in CASES])
-def test_recheck_agrees_with_the_checks_on_every_lesson(lesson, who):
-    """On every lesson, does the replayed re-check give correct answers and each known mistake their score?"""
-    nb, cells, imports = _lesson_cells(lesson)
-    answers = {} if who == "correct" else json.loads((FIXTURES / lesson / f"{who}.json").read_text())["answers"]
-    sources = []
-    for c in nb.cells:
-        gid = c.metadata.get("nbgrader", {}).get("grade_id")
-        if c.cell_type != "code" or is_test_cell(c):
-            sources.append("")
-        else:
-            sources.append(answers.get(gid, learner_code(c.source)))
-    found = learner_definitions(sources)
-    result = recheck(found.statements, found.names, imports, cells, timeout=120)
-    expected = sum(c.points for c in cells) if who == "correct" else \
-        json.loads((FIXTURES / lesson / f"{who}.json").read_text())["score"]
-    assert result.flags == []
-    assert sum(v.points for v in result.verdicts) == expected
-
-
 def test_repair_restores_deleted_and_duplicated_grade_cells():
     """Is a deleted grade cell put back, a duplicated one kept once, each with its sentence?"""
     release = released()
@@ -257,31 +139,6 @@ def test_repair_restores_deleted_and_duplicated_grade_cells():
                             M.FLAG_CELL_DUPLICATED.format(grade_id="check_cross_entropy", count=2)]
     position = [c.get("id") for c in staged.notebook.cells].index("check_mse")
     assert staged.notebook.cells[position - 1].get("id") == "mse"
-
-
-def test_recheck_child_imports_a_module_only_when_it_is_used():
-    """In the re-check, is a plain `import torch` (or `import a.b as c`) put off until the code uses it, and does
-    it then work as the real module, while importing a module that does not exist still fails at once?"""
-    code = """
-import sys
-from autograder.recheck_child import LazyModule, run_statement
-ns = {}
-run_statement("import torch", ns, "<t>")
-run_statement("import matplotlib.pyplot as plt", ns, "<t>")
-run_statement("import xml.dom", ns, "<t>")
-assert isinstance(ns["torch"], LazyModule) and "torch" not in sys.modules
-assert "matplotlib.pyplot" not in sys.modules
-assert ns["torch"].tensor([1.0, 2.0]).sum().item() == 3.0 and "torch" in sys.modules
-assert ns["plt"].__name__ == "matplotlib.pyplot" and callable(ns["plt"].figure)
-assert ns["xml"].dom.__name__ == "xml.dom"
-try:
-    run_statement("import no_such_module_here", ns, "<t>")
-except ModuleNotFoundError:
-    print("ok")
-"""
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=SOLUTIONS.parent)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "ok"
 
 
 def run_in_own_loop(make_coroutine):

@@ -1,4 +1,4 @@
-"""Plain-data encoding between the sandboxed re-check process and the trusted grader.
+"""Plain-data encoding of the record, between the sandboxed grading kernel and the trusted grader.
 
 Only data crosses: numbers, strings, lists, tuples, dicts, sets, NumPy arrays and
 scalars of numeric dtypes, random generators (as their state) and CPU tensors. Any
@@ -26,8 +26,8 @@ MAX_TEXT = 10_000
 NUMERIC_KINDS = "biufc"
 
 
-class WireError(ValueError):
-    """Data from the re-check process that is not in the expected form."""
+class CodecError(ValueError):
+    """Data from the grading kernel that is not in the expected form."""
 
 
 def _array(value: np.ndarray) -> dict:
@@ -213,7 +213,7 @@ class Opaque:
 
 class OpaqueCallable(Opaque):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from .replay import Diverged  # the replay defines what a stray call means
+        from .judge import Diverged  # the judge defines what a stray call means
 
         raise Diverged(f"a {self._type_name} object was called outside a check's call of the learner's code")
 
@@ -227,18 +227,18 @@ class Decoder:
 
     def decode(self, tree: Any, depth: int = 0) -> Any:
         if depth > MAX_DEPTH + 2:
-            raise WireError("nested too deeply")
+            raise CodecError("nested too deeply")
         if tree is None or type(tree) in (bool, int, float, str):
             return tree
         if type(tree) is list:
             return [self.decode(v, depth + 1) for v in tree]
         if type(tree) is not dict or len(tree) == 0:
-            raise WireError(f"unexpected {type(tree).__name__}")
+            raise CodecError(f"unexpected {type(tree).__name__}")
         tag = next(iter(tree))
         body = tree[tag]
         if tag == "$float":
             if body not in ("nan", "inf", "-inf"):
-                raise WireError("bad float")
+                raise CodecError("bad float")
             return float(body)
         if tag in ("$tuple", "$set", "$frozenset"):
             items = [self.decode(v, depth + 1) for v in _list(body)]
@@ -254,7 +254,7 @@ class Decoder:
             try:
                 generator.bit_generator.state = self.decode(body, depth + 1)
             except (TypeError, ValueError, KeyError) as error:
-                raise WireError(f"bad generator state: {error}") from None
+                raise CodecError(f"bad generator state: {error}") from None
             return generator
         if tag == "$tensor":
             import torch
@@ -263,12 +263,12 @@ class Decoder:
             return tensor.requires_grad_(True) if tree.get("requires_grad") and tensor.is_floating_point() else tensor
         if tag == "$obj":
             return self._opaque(tree, depth)
-        raise WireError(f"unknown tag {tag[:20]!r}")
+        raise CodecError(f"unknown tag {tag[:20]!r}")
 
     def _opaque(self, tree: dict, depth: int) -> Any:
         handle = tree["$obj"]
         if type(handle) is not int:
-            raise WireError("bad handle")
+            raise CodecError("bad handle")
         if handle in self.objects:
             return self.objects[handle]
         bases = [self.learner_classes[n] for n in tree.get("instance_of", []) if n in self.learner_classes]
@@ -278,7 +278,7 @@ class Decoder:
         self.objects[handle] = obj
         attrs = tree.get("attrs", {})
         if type(attrs) is not dict:
-            raise WireError("bad attributes")
+            raise CodecError("bad attributes")
         for name, value in attrs.items():
             if type(name) is str and name.isidentifier():
                 obj.__dict__[name] = self.decode(value, depth + 1)
@@ -287,29 +287,29 @@ class Decoder:
 
 def _list(body: Any) -> list:
     if type(body) is not list:
-        raise WireError("expected a list")
+        raise CodecError("expected a list")
     return body
 
 
 def _pair(body: Any) -> tuple[Any, Any]:
     if type(body) is not list or len(body) != 2:
-        raise WireError("expected a pair")
+        raise CodecError("expected a pair")
     return body[0], body[1]
 
 
 def _decode_array(body: Any) -> np.ndarray:
     if type(body) is not list or len(body) != 3:
-        raise WireError("bad array")
+        raise CodecError("bad array")
     dtype_text, shape, data = body
     try:
         dtype = np.dtype(dtype_text)
     except TypeError:
-        raise WireError("bad dtype") from None
+        raise CodecError("bad dtype") from None
     if dtype.kind not in NUMERIC_KINDS or type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape):
-        raise WireError("bad array header")
+        raise CodecError("bad array header")
     raw = base64.b64decode(data, validate=True)
     if len(raw) != dtype.itemsize * math.prod(shape):
-        raise WireError("array size does not match its shape")
+        raise CodecError("array size does not match its shape")
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
 
@@ -353,20 +353,20 @@ def apply_torch_effects(fn: Any, effects: Any, decoder: Decoder) -> None:
     """Put the recorded state into the check's own models (the trusted process's copies)."""
     torch = sys.modules.get("torch")
     if torch is None or type(effects) is not list:
-        raise WireError("unexpected model state")
+        raise CodecError("unexpected model state")
     models = [o for o in _closure_objects(fn) if isinstance(o, torch.nn.Module)]
     if len(models) != len(effects):
-        raise WireError("another number of models")
+        raise CodecError("another number of models")
     with torch.no_grad():
         for model, state in zip(models, effects, strict=True):
             params, modules = list(model.parameters()), list(model.modules())
             if type(state) is not dict or len(state.get("params", ())) != len(params) \
                     or len(state.get("training", ())) != len(modules):
-                raise WireError("another model")
+                raise CodecError("another model")
             for p, value, grad in zip(params, state["params"], state["grads"], strict=True):
                 value = decoder.decode(value)
                 if not isinstance(value, torch.Tensor) or value.shape != p.shape:
-                    raise WireError("a parameter of another shape")
+                    raise CodecError("a parameter of another shape")
                 p.copy_(value.to(p.dtype))
                 p.grad = None if grad is None else decoder.decode(grad).to(p.dtype)
             for module, training, log in zip(modules, state["training"], state["logs"], strict=True):

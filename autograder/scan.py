@@ -1,35 +1,18 @@
-"""What the re-check takes from a submitted notebook: the learner's definitions only.
-
-From every code cell that is not a grade cell, :func:`learner_definitions` keeps the
-top-level imports, functions, classes and assignments of plain constants, read with
-``ast`` (IPython syntax such as ``%matplotlib`` is translated first and then dropped
-with the other statements). Nothing else of the notebook runs in the re-check.
-:func:`tampering` lists code that reaches into modules, the interpreter or IPython,
-for the instructor's attention.
+"""What the grader reads in a notebook's code without running it: the lesson's imports (for the judge's
+namespace), and code that reaches into the course's own modules, other modules, the interpreter or IPython, for
+the instructor's attention. None of it changes a score: the judge (:mod:`autograder.judging.judge`) does.
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 
 from . import messages as M
 
-KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 SUSPICIOUS_NAMES = frozenset({
     "input_transformers_cleanup", "input_transformers_post", "ast_transformers", "register_magic_function",
     "__builtins__", "builtins", "modules", "ctypes", "gc", "_getframe", "settrace", "setprofile",
 })
-
-
-@dataclass
-class Definitions:
-    """The learner's definitions, one top-level statement each, with the names they bind."""
-
-    statements: list[str] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
-    skipped_cells: list[int] = field(default_factory=list)
-    course_imports: list[str] = field(default_factory=list)
 
 
 def python_source(cell_source: str) -> str:
@@ -37,24 +20,6 @@ def python_source(cell_source: str) -> str:
     from IPython.core.inputtransformer2 import TransformerManager
 
     return TransformerManager().transform_cell(cell_source)
-
-
-def _is_constant(node: ast.AST) -> bool:
-    try:
-        ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return False
-    return True
-
-
-def _kept(node: ast.stmt) -> bool:
-    if isinstance(node, KEPT):
-        return True
-    if isinstance(node, ast.Assign):
-        return all(isinstance(t, ast.Name) for t in node.targets) and _is_constant(node.value)
-    if isinstance(node, ast.AnnAssign):
-        return isinstance(node.target, ast.Name) and node.value is not None and _is_constant(node.value)
-    return False
 
 
 def _bound_names(node: ast.stmt) -> list[str]:
@@ -84,6 +49,17 @@ def _course_import(node: ast.stmt) -> str | None:
     return None
 
 
+def course_imports(sources: list[str]) -> list[str]:
+    """The course's own modules (beyond ``lesson_utils.check``) that ``sources`` import at their top level."""
+    found: list[str] = []
+    for tree in parse_cells(sources):
+        for node in tree.body if tree else ():
+            module = _course_import(node)
+            if module and module not in found:
+                found.append(module)
+    return found
+
+
 def parse_cells(sources: list[str]) -> list[ast.Module | None]:
     trees = []
     for text in sources:
@@ -92,25 +68,6 @@ def parse_cells(sources: list[str]) -> list[ast.Module | None]:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             trees.append(None)
     return trees
-
-
-def learner_definitions(sources: list[str]) -> Definitions:
-    """The kept statements of ``sources`` (the learner's code cells, in notebook order)."""
-    out = Definitions()
-    kept: list[ast.stmt] = []
-    for index, tree in enumerate(parse_cells(sources)):
-        if tree is None:
-            out.skipped_cells.append(index)
-            continue
-        for node in tree.body:
-            if _kept(node):
-                kept.append(node)
-                out.names.extend(n for n in _bound_names(node) if n not in out.names)
-                module = _course_import(node)
-                if module and module not in out.course_imports:
-                    out.course_imports.append(module)
-    out.statements = [ast.unparse(node) for node in kept]
-    return out
 
 
 def import_statements(sources: list[str]) -> str:

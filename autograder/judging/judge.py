@@ -1,0 +1,198 @@
+"""The trusted grader's side: judge a grade cell's record with the lesson's real checks.
+
+The grader runs each grade cell's source (the instructor's copy, with its hidden tests) in its own process,
+where no learner code has ever run. The names the cell uses are bound to stand-ins of what the record says they
+were in the learner's kernel, the lesson's imports over them, and every :func:`lesson_utils.harness.call_learner`
+-- the one place where a check calls the learner's code -- answers, call by call, with what the learner's code
+returned in the kernel (or raises the problem it raised there). Everything else happens here with trusted code:
+the cases are drawn from the same seeds, the references computed, outputs compared and known mistakes named.
+
+So the kernel cannot forge a verdict: its whole influence is the list of values that the learner's code
+"returned". A record claiming a right answer for a case is no different from a function that returns the right
+answer. A record that does not match the check's own calls (another label, other inputs, too few or too many
+calls) is judged 0 and the submission flagged; so is a grade cell with no record at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lesson_utils import harness
+from lesson_utils.errors import CheckFailed
+
+from .. import messages as M
+from .codec import CodecError, Decoder, OpaqueCallable, apply_torch_effects, same_signature, signature
+from .results import CellVerdict, GradeCell
+
+MAX_EVENTS = 200_000
+"""Events read from one record; a check makes a few hundred calls at most."""
+
+
+class Diverged(BaseException):
+    """The check asked for a call the record does not hold (a BaseException, so no check swallows it)."""
+
+
+class Escaped(BaseException):
+    """In the kernel the learner's code left the check with an exception such as SystemExit."""
+
+
+class LearnerFunction(OpaqueCallable):
+    """Stands in for a learner's function: calling it outside ``call_learner`` means the record is incomplete."""
+
+    def __init__(self, name: str):
+        self.__name__ = self.__qualname__ = name
+        self._type_name = "function"
+
+
+def learner_class(name: str, methods: list[str]) -> type:
+    """Stands in for a learner's class: the same callable attributes, and instances only from the record."""
+
+    def stray(*args: Any, **kwargs: Any) -> Any:
+        raise Diverged(f"{name} was used outside a check's call of the learner's code")
+
+    def new(cls, *args: Any, **kwargs: Any) -> Any:
+        raise Diverged(f"{name}() was called outside a check's call of the learner's code")
+
+    body: dict[str, Any] = {m: stray for m in methods if m.isidentifier()}
+    body["__new__"] = new
+    return type(name, (), body)
+
+
+@dataclass
+class Segment:
+    """One grade cell's part of a record."""
+
+    names: Any = None
+    calls: list[dict] = field(default_factory=list)
+    ended: bool = False
+    error: str | None = None
+
+
+def segments(events: Iterable[Any]) -> dict[str, Segment]:
+    """Each grade cell's first segment of the record (a cell that runs again, by the learner's doing, keeps its
+    first); events that are not well-formed are left out."""
+    found: dict[str, Segment] = {}
+    current: Segment | None = None
+    for count, event in enumerate(events):
+        if count >= MAX_EVENTS or type(event) is not dict:
+            continue
+        if "start" in event:
+            gid = event["start"]
+            current = None
+            if type(gid) is str and gid not in found:
+                current = found[gid] = Segment(names=event.get("names"))
+        elif "end" in event:
+            if current is not None and found.get(event["end"]) is current:
+                current.ended = True
+                error = event.get("error")
+                current.error = error[:100] if type(error) is str else None
+            current = None
+        elif "call" in event and current is not None:
+            current.calls.append(event)
+    return found
+
+
+class Record:
+    """The calls recorded for one cell, consumed in order."""
+
+    def __init__(self, calls: list[dict], decoder: Decoder):
+        self.calls = calls
+        self.position = 0
+        self.decoder = decoder
+
+    def call_learner(self, name, fn, args, label, arg_names=(), time_limit=harness.DEFAULT_TIME_LIMIT):
+        if self.position >= len(self.calls):
+            raise Diverged(M.RECORD_RAN_OUT.format(name=name))
+        event = self.calls[self.position]
+        self.position += 1
+        call = event.get("call")
+        if type(call) is not list or len(call) != 3 or call[:2] != [str(name), str(label)] \
+                or not same_signature(call[2], signature(args)):
+            raise Diverged(M.RECORD_OTHER_CALL.format(name=name))
+        try:
+            if "problem" in event:
+                message, mistake = event["problem"], event.get("mistake")
+                if type(message) is not str or (mistake is not None and type(mistake) is not str):
+                    raise CodecError("bad problem")
+                raise harness.Problem(message[:2000], mistake=mistake)
+            if "escaped" in event:
+                raise Escaped(str(event["escaped"])[:100])
+            value = self.decoder.decode(event["value"])
+            if "torch" in event:
+                apply_torch_effects(fn, event["torch"], self.decoder)
+            fn_state = event.get("fn_state", {})
+            if type(fn_state) is not dict:
+                raise CodecError("bad state")
+            for key, state in fn_state.items():
+                if hasattr(fn, "__dict__") and key in vars(fn):
+                    setattr(fn, key, self.decoder.decode(state))
+        except (CodecError, KeyError) as error:
+            raise Diverged(M.RECORD_UNREADABLE.format(error=error)) from None
+        return value
+
+
+def namespace(names: Any, imports: str) -> tuple[dict[str, Any], dict[str, type]]:
+    """The learner's names as stand-ins (values decoded), then the instructor's imports over them."""
+    ns: dict[str, Any] = {"__name__": "__main__"}
+    classes: dict[str, type] = {}
+    if type(names) is not dict:
+        raise CodecError("bad names")
+    for name, info in names.items():
+        if type(name) is not str or not name.isidentifier() or type(info) is not dict:
+            continue
+        kind = info.get("kind")
+        if kind == "function":
+            ns[name] = LearnerFunction(name)
+        elif kind == "class":
+            methods = info.get("methods", [])
+            classes[name] = learner_class(name, [m for m in methods if type(m) is str] if type(methods) is list else [])
+            ns[name] = classes[name]
+        elif kind == "value":
+            ns[name] = Decoder().decode(info.get("value"))
+    exec(compile(imports, "<course imports>", "exec"), ns)
+    return ns, classes
+
+
+def _unjudged(cell: GradeCell, problem: str) -> CellVerdict:
+    return CellVerdict(cell.grade_id, False, 0.0, cell.points, None, problem, problem)
+
+
+def judge_cell(cell: GradeCell, segment: Segment | None, imports: str, missing: str = M.RECORD_MISSING) -> CellVerdict:
+    """The real checks' verdict on one grade cell's record (``missing``: why there is none, when ``segment`` is
+    None)."""
+    if segment is None:
+        return _unjudged(cell, missing)
+    try:
+        ns, classes = namespace(segment.names, imports)
+    except (CodecError, TypeError, ValueError, KeyError) as error:
+        return _unjudged(cell, M.RECORD_UNREADABLE.format(error=error))
+    record = Record(segment.calls, Decoder(classes))
+    verdict = CellVerdict(cell.grade_id, True, cell.points, cell.points)
+    printed = io.StringIO()
+    try:
+        with harness.calls_through(record.call_learner), contextlib.redirect_stdout(printed):
+            exec(compile(cell.source, f"<{cell.grade_id}>", "exec"), ns)
+    except Diverged as error:
+        problem = str(error) if segment.ended else M.RECORD_CUT.format(name=cell.grade_id)
+        verdict = _unjudged(cell, problem)
+    except Escaped as error:
+        verdict = CellVerdict(cell.grade_id, False, 0.0, cell.points, None, M.RECORD_ESCAPED.format(error=error))
+    except CheckFailed as failed:
+        verdict = CellVerdict(cell.grade_id, False, 0.0, cell.points, failed.mistake, failed.message)
+    except Exception as error:  # e.g. NameError: the learner never defined the function
+        verdict = CellVerdict(cell.grade_id, False, 0.0, cell.points, None, f"{type(error).__name__}: {error}")
+    if verdict.passed and record.position != len(record.calls):
+        verdict = _unjudged(cell, M.RECORD_EXTRA_CALLS)
+    verdict.output = printed.getvalue()
+    return verdict
+
+
+def judge(cells: list[GradeCell], events: Iterable[Any], imports: str, missing: str = M.RECORD_MISSING
+          ) -> list[CellVerdict]:
+    """Every grade cell's verdict from one notebook's record."""
+    found = segments(events)
+    return [judge_cell(cell, found.get(cell.grade_id), imports, missing) for cell in cells]
