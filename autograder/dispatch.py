@@ -54,7 +54,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .grade import Ledger, Lesson, Options, Recorder, Result, failed, kept_result, other_lessons, sha256
+from .grade import Ledger, Lesson, Options, Recorder, Result, failed, kept_result, other_lessons, sha256, twins_of
 from .worker import Task, run_task
 
 IN_FLIGHT_PER_WORKER = 2
@@ -173,8 +173,11 @@ def grade(course: Path, jobs: list[tuple[str, str, Path]], options: Options, *, 
     loaded: dict[str, tuple[Lesson, dict[str, set[str]]]] = {}
     results: dict[int, Result] = {}
     todo: deque[int] = deque()
+    releases = {lesson: sha256(course / "release" / lesson / f"{lesson}.ipynb") for lesson in {j[0] for j in jobs}}
+    twins = twins_of(jobs, releases)
     for index, (lesson, student, path) in enumerate(jobs):
-        kept = None if force else kept_result(ledger, recorder, lesson, student, sha256(path))
+        kept = None if force else kept_result(ledger, recorder, lesson, student, sha256(path),
+                                              twins.get((lesson, student), ()))
         if kept is not None:
             results[index] = kept
             progress(kept)
@@ -201,7 +204,8 @@ def grade(course: Path, jobs: list[tuple[str, str, Path]], options: Options, *, 
                     ledger.put(Result(lesson, student, sha256=digest, status="grading"))
                     started = time.perf_counter()
                     try:
-                        task, result, staged = recorder.prepare(info, student, path, others)
+                        task, result, staged = recorder.prepare(info, student, path, others,
+                                                                twins.get((lesson, student), ()))
                         result.seconds["prepare"] = time.perf_counter() - started
                     except Exception as error:  # a bug or a broken course must not stop the others
                         finish(index, failed(lesson, student, digest, error))

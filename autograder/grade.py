@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import hashlib
 import io
 import json
 import os
@@ -43,7 +42,19 @@ from sqlalchemy.exc import SAWarning
 
 from . import messages as M
 from .judging.results import CellVerdict, GradeCell
-from .repair import Staged, grade_id, is_test_cell, stage, too_large
+from .repair import (
+    MAX_MB,
+    Staged,
+    copy_regular,
+    fingerprint,
+    grade_id,
+    is_test_cell,
+    not_a_file,
+    read_regular,
+    stage,
+    too_large,
+)
+from .repair import refused as refuse
 from .sandbox import Limits
 from .scan import import_statements
 from .worker import KERNEL_ERRORS, Task, run_task
@@ -100,38 +111,48 @@ class Ledger:
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """A submission's digest: of its bytes, or of what it is when it is not a regular file (never read through)."""
+    return fingerprint(path)
 
 
 def submissions(course: Path, lesson: str) -> list[tuple[str, Path]]:
-    """(student, file) for every submission of ``lesson`` in ``submitted/``."""
+    """(student, path) for every submission of ``lesson`` in ``submitted/``, whatever the path is (a link, a pipe:
+    the intake refuses those without reading them)."""
     root = course / "submitted"
     found = []
-    for student in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+    for student in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()) if root.is_dir() else []:
         path = student / lesson / f"{lesson}.ipynb"
-        if path.is_file():
+        if os.path.lexists(path):
             found.append((student.name, path))
     return found
 
 
 def import_submissions(course: Path, source: Path, lessons: list[str]) -> int:
     """Copy ``source/<student>/<lesson>.ipynb`` (or nbgrader's ``<student>/<lesson>/<lesson>.ipynb``) into
-    ``submitted/``; the files in ``source`` are only read. Returns the number of new or changed files."""
+    ``submitted/``; the files in ``source`` are only read. Anything that is not a regular file is never read
+    through: a symbolic link is copied as the link, anything else as a link to it, for the intake to refuse.
+    Returns the number of new or changed files."""
     copied = 0
-    for student in sorted(p for p in source.iterdir() if p.is_dir()):
+    for student in sorted(p for p in source.iterdir() if p.is_dir() and not p.is_symlink()):
         for lesson in lessons:
             for candidate in (student / f"{lesson}.ipynb", student / lesson / f"{lesson}.ipynb"):
-                if candidate.is_file():
-                    target = course / "submitted" / student.name / lesson / f"{lesson}.ipynb"
-                    if not target.is_file() or target.read_bytes() != candidate.read_bytes():
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        shutil.copyfile(candidate, target)
+                if not os.path.lexists(candidate):
+                    continue
+                target = course / "submitted" / student.name / lesson / f"{lesson}.ipynb"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if not_a_file(candidate) is None:
+                    if not_a_file(target) is not None or fingerprint(target) != fingerprint(candidate):
+                        if os.path.lexists(target):
+                            target.unlink()
+                        copied += copy_regular(candidate, target)
+                else:
+                    link = os.readlink(candidate) if candidate.is_symlink() else str(candidate)
+                    if not (target.is_symlink() and os.readlink(target) == link):
+                        if os.path.lexists(target):
+                            target.unlink()
+                        target.symlink_to(link)
                         copied += 1
-                    break
+                break
     return copied
 
 
@@ -279,22 +300,30 @@ class Recorder:
                                   utils.find_all_files(str(root), [*self.coursedir.ignore, "*.ipynb"])}
         return self.files[lesson]
 
-    def prepare(self, lesson: Lesson, student: str, path: Path, others: dict[str, set[str]]):
-        """Stage one submission (never changing the file) and make the task a worker runs."""
+    def prepare(self, lesson: Lesson, student: str, path: Path, others: dict[str, set[str]],
+                twins: tuple[str, ...] = ()):
+        """Stage one submission (never changing the file) and make the task a worker runs; ``twins``: the other
+        learners who handed in the same bytes for this lesson."""
         result = Result(lesson.name, student, max_score=lesson.max_score, sha256=sha256(path))
-        refused = too_large(path.stat().st_size)  # before the file is read at all
-        staged = stage(path.read_bytes(), lesson.name, lesson.release, others) if refused is None else \
+        kind = not_a_file(path)  # looked at, never followed
+        refused = refuse(M.FLAG_NOT_A_FILE.format(kind=kind)) if kind else too_large(os.lstat(path).st_size)
+        data = read_regular(path, (MAX_MB << 20) + 1) if refused is None else None  # before the file is read
+        if refused is None and data is None:
+            refused = refuse(M.FLAG_NOT_A_FILE.format(kind=not_a_file(path) or "not a regular file"))
+        staged = stage(data, lesson.name, lesson.release, others) if refused is None else \
             Staged(copy.deepcopy(lesson.release), refused.flags, blank=True, over_budget=refused.over_budget)
         result.flags.extend(staged.flags)
+        if twins:
+            result.flags.append(M.FLAG_IDENTICAL.format(others=", ".join(twins)))
         result.over_budget = staged.over_budget
         target = self.course / STAGED / student / lesson.name
         if target.exists():
             shutil.rmtree(target)
         target.mkdir(parents=True)
         nbformat.write(staged.notebook, target / f"{lesson.name}.ipynb")
-        timestamp = path.parent / "timestamp.txt"
-        if timestamp.is_file():
-            shutil.copyfile(timestamp, target / "timestamp.txt")
+        timestamp = read_regular(path.parent / "timestamp.txt", 1000)
+        if timestamp is not None:
+            (target / "timestamp.txt").write_bytes(timestamp)
         nb = nbformat.read(target / f"{lesson.name}.ipynb", as_version=4)
         resources = {"nbgrader": {"student": student, "assignment": lesson.name, "notebook": lesson.name,
                                   "db_url": self.coursedir.db_url}}
@@ -419,10 +448,27 @@ def _first_error(outcome: dict) -> str:
     return (lines[-1] if lines else "unknown error")[:120]
 
 
-def kept_result(ledger: Ledger, recorder: Recorder, lesson: str, student: str, digest: str) -> Result | None:
-    """The ledger's result when these exact bytes were graded to the end and the gradebook still holds it."""
+def twins_of(jobs: list[tuple[str, str, Path]], release_digests: dict[str, str]) -> dict[tuple[str, str], tuple]:
+    """(lesson, student) -> the other students who handed in the very same bytes for that lesson (regular files
+    other than the untouched release only)."""
+    by_digest: dict[tuple[str, str], list[str]] = {}
+    for lesson, student, path in jobs:
+        if not_a_file(path) is None:
+            digest = sha256(path)
+            if digest != release_digests.get(lesson):
+                by_digest.setdefault((lesson, digest), []).append(student)
+    return {(lesson, s): tuple(o for o in students if o != s) for (lesson, _), students in by_digest.items()
+            if len(students) > 1 for s in students}
+
+
+def kept_result(ledger: Ledger, recorder: Recorder, lesson: str, student: str, digest: str,
+                twins: tuple[str, ...] = ()) -> Result | None:
+    """The ledger's result when these exact bytes were graded to the end, the gradebook still holds it, and it
+    names the same twins (learners who handed in the same bytes) as now."""
     previous = ledger.get(lesson, student)
-    if previous and previous.get("status") == "done" and previous.get("sha256") == digest \
+    twin_flag = [M.FLAG_IDENTICAL.format(others=", ".join(twins))] if twins else []
+    had = [f for f in previous.get("flags", []) if f.startswith(M.FLAG_IDENTICAL.split("{")[0])] if previous else []
+    if previous and previous.get("status") == "done" and previous.get("sha256") == digest and had == twin_flag \
             and recorder.total(lesson, student) == previous.get("score"):
         kept = Result(**{k: v for k, v in previous.items() if k in Result.__dataclass_fields__})
         kept.skipped = True

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import html
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from . import messages as M
@@ -157,11 +159,38 @@ def summary_table(results) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _fresh(course: Path, lesson: str, student: str, since: float) -> bool:
+    """Has nbgrader written this learner's feedback page for ``lesson`` since ``since``?"""
+    page = course / "feedback" / student / lesson / f"{lesson}.html"
+    return page.is_file() and page.stat().st_mtime >= since - 1
+
+
 def feedback(args) -> int:
+    """nbgrader's feedback for every graded learner of each lesson. One notebook that nbgrader cannot convert does
+    not stop the others: it is tried again on its own, and if it still fails its learner gets a plain page that
+    says so, listed at the end. Exits 0 unless nbgrader made no page at all."""
     course = _course(args.course)
+    unconverted: list[tuple[str, str]] = []
     for lesson in _lessons(course, args.lessons, released=True):
-        _nbgrader_or_fail(course, "generate_feedback", lesson, "--force")
+        graded = sorted(p.parent.name for p in (course / "autograded").glob(f"*/{lesson}") if p.is_dir())
+        started = time.time()
+        done = nbgrader(course, "generate_feedback", lesson, "--force")
+
+        if done.returncode != 0:
+            for student in [s for s in graded if not _fresh(course, lesson, s, started)]:
+                nbgrader(course, "generate_feedback", lesson, "--student", student, "--force")
+        failed = [s for s in graded if not _fresh(course, lesson, s, started)]
+        if graded and len(failed) == len(graded) and done.returncode != 0:
+            raise CommandError(f"nbgrader generate_feedback {lesson} failed:\n{done.stdout}{done.stderr}".rstrip())
+        for student in failed:
+            page = course / "feedback" / student / lesson / f"{lesson}.html"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(M.FEEDBACK_PAGE.format(lesson=html.escape(lesson)), encoding="utf-8")
+            unconverted.append((lesson, student))
         print(f"feedback for {lesson}: {course / 'feedback'}/<student>/{lesson}/")
+    if unconverted:
+        print(M.FEEDBACK_UNCONVERTED.format(count=len(unconverted),
+                                            who=", ".join(f"{s} ({lesson})" for lesson, s in unconverted)))
     return 0
 
 

@@ -27,7 +27,10 @@ FLAG_CELL_RESTORED = "grade cell {grade_id} was missing and is restored from the
 FLAG_CELL_DUPLICATED = "grade cell {grade_id} appears {count} times; one copy is kept, at its place in the release"
 FLAG_CELL_EDITED = "grade cell {grade_id} was edited; the release's version is graded"
 FLAG_CELLS_REORDERED = "grade cells were out of order; they are graded in the release's order"
-FLAG_SYNTAX = "cell {cell} is not valid Python; its definitions are not graded"
+FLAG_METADATA_RESTORED = "the nbgrader metadata of cell {grade_id} was changed; the release's is used"
+FLAG_METADATA_DROPPED = "a cell carries nbgrader metadata ({grade_id}) that the release does not have; it is ignored"
+FLAG_NOT_A_FILE = "the submission is {kind}, not a file; it is not read and graded 0"
+FLAG_IDENTICAL = "its bytes are identical to the notebook of {others}"
 FLAG_KERNEL_FAILED = "the notebook did not run to the end in the grading kernel ({error})"
 FLAG_DISAGREE = "{grade_id}: nbgrader recorded {kernel:g}, the judge {judge:g}; the judge's score stands"
 FLAG_UNJUDGED = "{grade_id}: {problem}; scored 0"
@@ -42,6 +45,15 @@ RECORD_UNREADABLE = "the record is unreadable: {error}"
 RECORD_ESCAPED = "the learner's code raised {error}, which ended the check"
 RECORD_EXTRA_CALLS = "the record holds calls the check never made"
 RECORD_NO_KERNEL = "the grade cell left no record: the notebook stopped in the grading kernel ({why}) before it"
+
+FEEDBACK_PAGE = (
+    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{lesson}</title></head><body>\n"
+    "<h1>{lesson}</h1>\n<p>Your notebook was graded, and your score is in the gradebook, but this page of feedback "
+    "could not be made from it. Your instructor has been told and can show you the graded notebook.</p>\n"
+    "</body></html>\n"
+)
+FEEDBACK_UNCONVERTED = ("No feedback page could be made for {count} notebook(s), whose learners get a plain page "
+                        "instead: {who}.")
 
 # --- the command line ---
 NO_COURSE = "No nbgrader course in {path} (run `python -m autograder course {path}` first)."

@@ -11,9 +11,13 @@ once, an edited one replaced, all at their place in the release's order.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -43,6 +47,74 @@ class Staged:
     """True when the file could not be graded as the learner's work (graded as the blank release)."""
     over_budget: str = ""
     """Which of the intake's budgets the file is over (:data:`SIZE`, :data:`DEPTH`, :data:`CELLS`), or ''."""
+
+
+KINDS = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (fifo)"),
+         (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def not_a_file(path: Path) -> str | None:
+    """What ``path`` is when it is not a regular file (looked at, never followed or opened), or None."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as error:
+        return f"unreadable ({error.strerror or type(error).__name__})"
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in KINDS if test(mode)), "not a regular file")
+
+
+def read_regular(path: Path, limit: int) -> bytes | None:
+    """The bytes of the regular file ``path`` (at most ``limit``), opened without following a link and without
+    waiting on a pipe; None when it is anything else by the time it is opened."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return f.read(limit)
+
+
+def copy_regular(source: Path, target: Path) -> bool:
+    """Copy the regular file ``source`` to ``target`` in blocks, opened without following a link; False (and
+    nothing written) when it is anything else by the time it is opened."""
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        with target.open("wb") as out:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                out.write(block)
+    return True
+
+
+def fingerprint(path: Path) -> str:
+    """The SHA-256 of a regular file's bytes; for anything else, of what it is (never read through)."""
+    digest = hashlib.sha256()
+    kind = not_a_file(path)
+    if kind is not None:
+        target = os.readlink(path) if kind == KINDS[0][1] else ""
+        digest.update(f"{kind}\0{target}".encode(errors="surrogateescape"))
+        return digest.hexdigest()
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        digest.update(f"unreadable\0{error}".encode())
+        return digest.hexdigest()
+    with os.fdopen(fd, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def refused(flag: str) -> Staged:
+    """A submission graded as the blank release without being read, with ``flag``."""
+    return Staged(nbformat.v4.new_notebook(), [flag], blank=True)
 
 
 def too_large(size: int) -> Staged | None:
@@ -179,15 +251,7 @@ def restore_grade_cells(cells: list, release: list) -> tuple[list, list[str]]:
             flags.append(M.FLAG_CELL_DUPLICATED.format(grade_id=gid, count=len(copies)))
         elif _normal(copies[0].get("source", "")) != _normal(cell.source) or not is_test_cell(copies[0]):
             flags.append(M.FLAG_CELL_EDITED.format(grade_id=gid))
-    # A solution cell handed in twice keeps its metadata on the last copy only (nbgrader refuses duplicates).
-    by_id: dict[str, list] = {}
-    for cell in kept:
-        gid = grade_id(cell)
-        if gid:
-            by_id.setdefault(gid, []).append(cell)
-    for copies in by_id.values():
-        for extra in copies[:-1]:
-            extra.metadata.pop("nbgrader", None)
+    flags += restore_answer_metadata(kept, release)
     out = list(kept)
     for index, release_cell in enumerate(release):
         if not is_test_cell(release_cell):
@@ -195,6 +259,33 @@ def restore_grade_cells(cells: list, release: list) -> tuple[list, list[str]]:
         position = _after_anchor(out, release, index)
         out.insert(position, copy.deepcopy(release_cell))
     return out, flags
+
+
+def restore_answer_metadata(cells: list, release: list) -> list[str]:
+    """Give every cell that is not a grade cell the nbgrader metadata the release has for its grade id, and none
+    when the release has none (a cell the learner marked as graded carries no points); a cell handed in twice
+    keeps it on the last copy only (nbgrader refuses duplicates). Returns the flags."""
+    flags: list[str] = []
+    released = {grade_id(c): c for c in release if grade_id(c) and not is_test_cell(c)}
+    by_id: dict[str, list] = {}
+    for cell in cells:
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if meta is None:
+            continue
+        gid = grade_id(cell)
+        original = released.get(gid)
+        if original is None or original.cell_type != cell.get("cell_type"):
+            cell.metadata.pop("nbgrader", None)
+            flags.append(M.FLAG_METADATA_DROPPED.format(grade_id=str(gid)[:60]))
+            continue
+        if meta != original.metadata.get("nbgrader"):
+            flags.append(M.FLAG_METADATA_RESTORED.format(grade_id=gid))
+            cell.metadata["nbgrader"] = copy.deepcopy(original.metadata["nbgrader"])
+        by_id.setdefault(gid, []).append(cell)
+    for copies in by_id.values():
+        for extra in copies[:-1]:
+            extra.metadata.pop("nbgrader", None)
+    return flags
 
 
 def _after_anchor(cells: list, release: list, index: int) -> int:

@@ -159,6 +159,11 @@ def build() -> dict[str, bytes]:
     reordered.cells[3:3] = tests  # before the exercises, check_cross_entropy first
     out["reordered_grade_cells.ipynb"] = text(reordered)
 
+    forged = filled()
+    forged.cells[_cells(forged, "mse")[0]].metadata["nbgrader"] = {
+        "grade": True, "solution": True, "grade_id": "mse", "points": "lots", "schema_version": 3}
+    out["forged_answer_metadata.ipynb"] = text(forged)
+
     out["corrupt_json.ipynb"] = text(filled())[:5000]
     out["empty.ipynb"] = b""
     out["old_nbformat.ipynb"] = (nbformat.writes(nbformat.convert(filled(), 3), version=3) + "\n").encode()
@@ -190,12 +195,77 @@ EXPECTED: dict[str, tuple[float, str | None]] = {
     "deleted_grade_cell": (FULL, M.FLAG_CELL_RESTORED.format(grade_id="check_mse")),
     "duplicated_grade_cell": (FULL, M.FLAG_CELL_DUPLICATED.format(grade_id="check_mse", count=2)),
     "reordered_grade_cells": (FULL, M.FLAG_CELLS_REORDERED),
+    "forged_answer_metadata": (FULL, M.FLAG_METADATA_RESTORED.format(grade_id="mse")),
     "corrupt_json": (0.0, "not a notebook: "),
     "empty": (0.0, M.FLAG_EMPTY),
     "old_nbformat": (FULL, M.FLAG_OLD_FORMAT.format(version=3)),
     "wrong_lesson": (0.0, M.FLAG_WRONG_LESSON.format(other=WRONG_LESSON, lesson=LESSON)),
 }
 """Fixture -> (the score it must get, a flag it must carry or None)."""
+
+
+HONEST_STYLES: dict[str, tuple[dict[str, str], str | None]] = {
+    "lambda_assignment": ({"mse": "mse = lambda y_hat, y: float(np.mean((np.asarray(y_hat, dtype=float)"
+                                  " - np.asarray(y, dtype=float)) ** 2))\n"}, None),
+    "callable_instance": ({"mse": (
+        "class MeanSquaredError:\n    def __call__(self, y_hat, y):\n"
+        "        diff = np.asarray(y_hat, dtype=float) - np.asarray(y, dtype=float)\n"
+        "        return float(np.mean(diff * diff))\n\n\nmse = MeanSquaredError()\n")}, None),
+    "aliases_and_objects": ({"mse": (
+        "square = np.square\nmean = np.mean\nrng = np.random.default_rng(0)\nnoise = rng.normal(size=3)\n\n\n"
+        "def mse(y_hat, y):\n"
+        "    return float(mean(square(np.asarray(y_hat, dtype=float) - np.asarray(y, dtype=float))))\n"
+    )}, None),
+    "constant_expressions": ({"cross_entropy": (
+        "EPS = 10 ** -12\nONE = 2 ** 0 * 1.0\n\n\ndef cross_entropy(probs, targets):\n"
+        "    probs = np.atleast_2d(np.asarray(probs, dtype=float))\n    targets = np.atleast_1d(np.asarray(targets))\n"
+        "    picked = probs[np.arange(len(targets)), targets]\n"
+        "    return float(-np.mean(np.log(np.clip(picked, EPS, ONE))))\n"
+    )}, None),
+    "import_in_try": ({"mse": (
+        "try:\n    from numpy import mean as average\nexcept ImportError:\n    def average(values):\n"
+        "        return sum(values) / len(values)\n\n\ndef mse(y_hat, y):\n"
+        "    diff = np.asarray(y_hat, dtype=float) - np.asarray(y, dtype=float)\n    return float(average(diff ** 2))\n"
+    )}, None),
+    "helpers_in_other_cells": ({"mse": (
+        "def mse(y_hat, y):\n    return Errors(y_hat, y).mean_square()\n"
+    ), "cross_entropy": (
+        "def cross_entropy(probs, targets):\n    probs = as_floats(np.atleast_2d(probs))\n"
+        "    targets = np.atleast_1d(np.asarray(targets))\n"
+        "    return float(np.mean(-np.log(np.clip(probs[np.arange(len(targets)), targets], 1e-12, 1.0))))\n"
+    )}, (
+        "def as_floats(values):\n    return np.asarray(values, dtype=float)\n\n\nclass Errors:\n"
+        "    def __init__(self, y_hat, y):\n        self.diff = as_floats(y_hat) - as_floats(y)\n\n"
+        "    def mean_square(self):\n        return float(np.mean(self.diff ** 2))\n"
+    )),
+    "torch_inside": ({"mse": (
+        "import torch\n\n\ndef mse(y_hat, y):\n    y_hat = torch.as_tensor(np.asarray(y_hat, dtype=float))\n"
+        "    y = torch.as_tensor(np.asarray(y, dtype=float))\n    return float(torch.mean((y_hat - y) ** 2))\n"
+    )}, None),
+    "decorated_and_partial": ({"mse": (
+        "import functools\n\n\ndef as_arrays(fn):\n    @functools.wraps(fn)\n    def wrapper(*args, **kwargs):\n"
+        "        return fn(*(np.asarray(a, dtype=float) for a in args), **kwargs)\n    return wrapper\n\n\n@as_arrays\n"
+        "def power_error(y_hat, y, power):\n    return float(np.mean(np.abs(y_hat - y) ** power))\n\n\n"
+        "mse = functools.partial(power_error, power=2)\n"
+    )}, None),
+    "defined_in_a_branch": ({"mse": (
+        "if np.__version__:\n    def mse(y_hat, y):\n"
+        "        return float(((np.asarray(y_hat, float) - np.asarray(y, float)) ** 2).mean())\n"
+        "else:\n    mse = None\n"
+    )}, None),
+    "numpy_methods_and_globals": ({"mse": (
+        "TOTALS = {}\n\n\ndef mse(y_hat, y):\n    err = np.subtract(y_hat, y, dtype=float)\n"
+        "    TOTALS['calls'] = TOTALS.get('calls', 0) + 1\n    return (err ** 2).mean().item()\n"
+    )}, None),
+}
+"""Correct answers in the styles learners write (name -> (answers by exercise, a cell of their own after the
+set-up cell or None)): each passes in the learner's notebook and must get full marks with no flag."""
+
+
+def honest_style(name: str) -> bytes:
+    answers, cell = HONEST_STYLES[name]
+    nb = filled(answers)
+    return text(with_cell(nb, cell) if cell else nb)
 
 
 def write(directory: Path = FIXTURES) -> None:

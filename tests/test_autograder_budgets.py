@@ -22,7 +22,7 @@ from autograder import messages as M
 from autograder import repair
 from autograder.paths import ROOT
 
-from .hostile import FULL, LESSON, filled, text
+from .hostile import FULL, LESSON, filled, honest_style, text
 from .nbgrader_course import build_course, nbgrader
 
 pytestmark = pytest.mark.nbgrader
@@ -75,7 +75,7 @@ def graded(tmp_path_factory) -> dict:
     course, inbox = base / "course", base / "inbox"
     build_course(course)
     nbgrader(course, "generate_assignment", LESSON)
-    files = {name: text(filled()) for name in HONEST}
+    files = {"honest_one": text(filled()), "honest_two": honest_style("lambda_assignment")}
     files.update({"thousands_of_cells": text(many_cells()), "over_the_size_limit": too_large(),
                   "nested_too_deep": too_deep(), "sleeps_past_its_budget": text(sleepers())})
     for name, data in files.items():

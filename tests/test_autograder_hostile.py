@@ -10,25 +10,80 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder import messages as M
 from autograder.paths import NOTEBOOKS, ROOT, SOLUTIONS
+from autograder.sandbox import Sandbox
 
-from .hostile import EXPECTED, FIXTURES, LESSON, WRONG_LESSON, build, filled, text, write
+from .hostile import (
+    EXPECTED,
+    FIXTURES,
+    FULL,
+    HONEST_STYLES,
+    LESSON,
+    WRONG_LESSON,
+    build,
+    filled,
+    honest_style,
+    text,
+    with_cell,
+    write,
+)
 from .nbgrader_course import build_course, hidden_test_lines, nbgrader, submit, visible_text
 
 pytestmark = pytest.mark.nbgrader
 
-HONEST = {"honest_correct": 5.0, "honest_blank": 0.0, "honest_sum_not_mean": 3.0}
+HONEST = {"honest_correct": 5.0, "honest_blank": 0.0, "honest_sum_not_mean": 3.0,
+          **{f"honest_{name}": FULL for name in HONEST_STYLES}}
 TIMEOUT = "8"
 NOTEBOOK_TIMEOUT = "60"
+SECRET = "a line of a file of the grading machine that no learner may see"
+TOKEN = "hml-grader-token-7f3a91"
+"""The value of an environment variable of the shell that runs the grader (a key, say), which no learner may see."""
+MADE_HERE: dict[str, tuple[float, str | None]] = {
+    "prints_environment": (FULL, None),
+    "reads_a_file_of_the_machine": (FULL, None),
+    "links_to_another_learner": (0.0, M.FLAG_NOT_A_FILE.format(kind="a symbolic link")),
+    "links_to_a_file": (0.0, M.FLAG_NOT_A_FILE.format(kind="a symbolic link")),
+    "twin_a": (FULL, M.FLAG_IDENTICAL.format(others="twin_b")),
+    "twin_b": (FULL, M.FLAG_IDENTICAL.format(others="twin_a")),
+}
+"""Tricks that cannot be committed as files (links), or need two learners: made in the inbox by the test."""
+TRICKS = {**EXPECTED, **MADE_HERE}
+
+
+def make_here(inbox: Path, secret: Path) -> None:
+    """The submissions of :data:`MADE_HERE`: one that prints its environment, one that prints ``secret`` (a
+    world-readable file outside the course), links to another learner's notebook and to ``secret``, and two
+    learners who hand in the same bytes."""
+    secret.write_text(SECRET)
+    secret.chmod(0o644)
+    printing = {"prints_environment": "import os\n\nfor name, value in sorted(os.environ.items()):\n"
+                                      "    print(name, '=', value)\n",
+                "reads_a_file_of_the_machine": f"try:\n    print(open({str(secret)!r}).read())\n"
+                                               "except OSError as error:\n    print('could not read', error)\n"}
+    for name, code in printing.items():
+        (inbox / name).mkdir(parents=True)
+        (inbox / name / f"{LESSON}.ipynb").write_bytes(text(with_cell(filled(), code)))
+    for name, target in (("links_to_another_learner", inbox / "honest_correct" / f"{LESSON}.ipynb"),
+                         ("links_to_a_file", secret)):
+        (inbox / name).mkdir(parents=True)
+        (inbox / name / f"{LESSON}.ipynb").symlink_to(target)
+    shared = filled()
+    shared.cells.append(nbformat.v4.new_markdown_cell("We worked on this together."))
+    for name in ("twin_a", "twin_b"):
+        (inbox / name).mkdir(parents=True)
+        (inbox / name / f"{LESSON}.ipynb").write_bytes(text(shared))
 
 
 def honest_notebooks() -> dict[str, bytes]:
@@ -36,7 +91,8 @@ def honest_notebooks() -> dict[str, bytes]:
 
     spec = json.loads((ROOT / "tests/fixtures/submissions" / LESSON / "sum_not_mean.json").read_text())
     return {"honest_correct": text(filled()), "honest_blank": (NOTEBOOKS / f"{LESSON}.ipynb").read_bytes(),
-            "honest_sum_not_mean": text(filled(spec["answers"]))}
+            "honest_sum_not_mean": text(filled(spec["answers"])),
+            **{f"honest_{name}": honest_style(name) for name in HONEST_STYLES}}
 
 
 def tree_digest(path: Path) -> str:
@@ -47,8 +103,9 @@ def tree_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def autograder(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=ROOT, capture_output=True, text=True)
+def autograder(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -64,9 +121,12 @@ def graded(tmp_path_factory) -> dict:
     for name, data in honest_notebooks().items():
         (inbox / name).mkdir(parents=True)
         (inbox / name / f"{LESSON}.ipynb").write_bytes(data)
+    machine = Path(tempfile.mkdtemp(prefix="hml-machine-", dir="/var/tmp"))  # seen by any user of the machine
+    machine.chmod(0o755)
+    make_here(inbox, machine / "notes.txt")
     before = {"source": tree_digest(course / "source"), "inbox": tree_digest(inbox)}
     run = autograder("autograde", LESSON, "--course", str(course), "--from", str(inbox), "--timeout", TIMEOUT,
-                     "--notebook-timeout", NOTEBOOK_TIMEOUT)
+                     "--notebook-timeout", NOTEBOOK_TIMEOUT, env={"HML_GRADER_TOKEN": TOKEN})
     feedback = autograder("feedback", LESSON, "--course", str(course))
     export = autograder("export", "--course", str(course))
     report = autograder("report", LESSON, "--course", str(course))
@@ -91,15 +151,15 @@ def test_fixtures_are_current(request):
 def test_the_run_completes(graded):
     """Does one run grade every submission, hostile or not, and exit 0 with a summary line for each?"""
     assert graded["run"].returncode == 0, graded["run"].stderr[-3000:]
-    for name in [*EXPECTED, *HONEST]:
+    for name in [*TRICKS, *HONEST]:
         assert f" {name} " in graded["run"].stdout
-    assert f"{len(EXPECTED) + len(HONEST)} submissions, " in graded["run"].stdout
+    assert f"{len(TRICKS) + len(HONEST)} submissions, " in graded["run"].stdout
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", sorted(TRICKS))
 def test_hostile_submission_gets_its_rightful_score_or_a_flag(graded, name):
     """Does each trick get the score its learner's functions earn, and the flag that tells the instructor?"""
-    score, flag = EXPECTED[name]
+    score, flag = TRICKS[name]
     assert graded["scores"][name] == score
     line = next(line for line in graded["run"].stdout.splitlines() if line.split()[1:2] == [name])
     if flag is not None:
@@ -117,7 +177,7 @@ def test_honest_scores_are_unaffected(graded):
 def test_gradebook_is_consistent(graded):
     """Does the gradebook hold each submission once with every grade cell, and the exported CSV the same scores?"""
     assert graded["export"].returncode == 0, graded["export"].stderr
-    assert set(graded["scores"]) == set(EXPECTED) | set(HONEST)
+    assert set(graded["scores"]) == set(TRICKS) | set(HONEST)
     assert set(graded["cells"].values()) == {2}
     with open(graded["course"] / "grades.csv", newline="") as f:
         exported = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(f) if r["assignment"] == LESSON}
@@ -141,10 +201,37 @@ def test_feedback_shows_no_hidden_test(graded):
     assert graded["feedback"].returncode == 0, graded["feedback"].stderr
     lines = hidden_test_lines(SOLUTIONS / f"{LESSON}.ipynb", NOTEBOOKS / f"{LESSON}.ipynb")
     pages = sorted((graded["course"] / "feedback").glob(f"*/{LESSON}/{LESSON}.html"))
-    assert len(pages) == len(EXPECTED) + len(HONEST)
+    assert len(pages) == len(TRICKS) + len(HONEST)
     for page in pages:
         seen = visible_text(page.read_text(encoding="utf-8"))
         assert [line for line in lines if line in seen] == [], page
+
+
+def test_nothing_of_the_graders_environment_reaches_the_learner(graded):
+    """Does a notebook that prints its whole environment show none of the grader's variables, in the graded
+    notebook or the feedback?"""
+    course = graded["course"]
+    for folder in ("autograded", "feedback"):
+        leaked = [p for p in (course / folder).rglob("*") if p.is_file() and TOKEN.encode() in p.read_bytes()]
+        assert leaked == []
+    nb = nbformat.read(course / "autograded" / "prints_environment" / LESSON / f"{LESSON}.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells if c.get("id") == "learner-setup" for o in c.outputs)
+    names = {line.split(" = ")[0] for line in printed.splitlines() if " = " in line}
+    assert {"HOME", "PATH", "LANG"} <= names
+    passed = set(Sandbox(Path("/tmp")).environment())
+    assert sorted(n for n in names if n in os.environ and n not in passed) == []  # the kernel adds a few of its own
+
+
+def test_nothing_a_link_points_at_is_read(graded):
+    """Is a submission that is a link graded without reading what it points at: no file of the machine, and no
+    other learner's notebook, copied into the course directory or shown in feedback?"""
+    course = graded["course"]
+    for name in ("links_to_another_learner", "links_to_a_file"):
+        assert (course / "submitted" / name / LESSON / f"{LESSON}.ipynb").is_symlink()
+    found = [p for p in course.rglob("*") if p.is_file() and not p.is_symlink() and SECRET.encode() in p.read_bytes()]
+    assert found == []  # not through a link, and not printed by the learner who opened the file itself
+    page = course / "feedback" / "links_to_another_learner" / LESSON / f"{LESSON}.html"
+    assert "np.mean(diff**2)" not in visible_text(page.read_text(encoding="utf-8"))  # honest_correct's answer
 
 
 def test_report_counts_known_mistakes(graded):

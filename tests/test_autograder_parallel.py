@@ -229,24 +229,3 @@ def test_bad_workers_and_an_unreachable_scheduler_are_told_plainly(tmp_path):
     last = nobody.stderr.strip().splitlines()[-1]
     assert last.startswith(M.NO_SCHEDULER.format(address=address, error="")), last
     assert not (course / ".grading" / "ledger.json").exists()
-
-
-def test_a_notebook_nbgrader_refuses_is_rechecked_and_flagged(tmp_path):
-    """When nbgrader refuses a notebook's cell metadata, is it still graded by the re-check, and flagged?"""
-    course = new_course(tmp_path / "course")
-    nb = filled()
-    cell = next(c for c in nb.cells if c.get("id") == "mse")
-    cell.metadata["nbgrader"] = {"grade": True, "solution": True, "grade_id": "mse", "points": "lots",
-                                 "schema_version": 3}
-    student = course / "submitted" / "mallory" / LESSON / f"{LESSON}.ipynb"
-    student.parent.mkdir(parents=True)
-    student.write_bytes(text(nb))
-    recorder = Recorder(course, Options(timeout=30))
-    lesson = Lesson(course, LESSON)
-    task, result, staged = recorder.prepare(lesson, "mallory", student, other_lessons(course, LESSON))
-    assert task.refused is not None
-    outcome = run_task(task)
-    assert (outcome["executed"], outcome["kernel"]) == (None, task.refused)
-    recorded = recorder.record(lesson, result, staged, outcome)
-    assert recorded.score == 5.0
-    assert M.FLAG_KERNEL_FAILED.format(error=task.refused) in recorded.flags
