@@ -109,10 +109,11 @@ def main(argv: list[str]) -> None:
     # parent-death signal, so when the grader dies (even by SIGKILL) nothing would stop the kernel. The
     # keeper is told (SIGTERM) and kills bubblewrap, whose --die-with-parent ends everything inside.
     # Both are in the process group the kernel manager signals, so its kill reaches the sandbox too.
+    env = sandbox.environment()
     child = os.fork()
     if child == 0:
         limits()
-        os.execv(args[0], args)
+        os.execve(args[0], args, env)
 
     def stop(*_) -> None:
         with contextlib.suppress(ProcessLookupError):

@@ -1,10 +1,12 @@
 """The sandbox that learner code runs in: bubblewrap and resource limits.
 
-Inside: the whole filesystem read-only; the submission's own scratch directory the
-one writable place besides a private, size-capped ``/tmp``; the course directory
-(gradebook, ``source/``, other submissions), the repository's ``solutions/``,
-``tests/`` and ``.git``, the home directory and any other directory the grader names
-replaced by empty tmpfs; no network (``--unshare-net``); its own pid namespace; the
+Inside: only the system's programs and libraries (:data:`SYSTEM`), the interpreter, the
+virtual environment and the course's package, all read-only; the submission's own scratch
+directory the one writable place besides a private, size-capped ``/tmp``; the repository's
+``solutions/``, ``tests/`` and ``.git``, and any directory the grader names (the course
+directory: gradebook, ``source/``, other submissions), replaced by empty tmpfs where they
+lie inside what is shown; no home directory, ``/opt``, ``/srv`` or anything else of the
+machine; a clean environment (:meth:`Sandbox.environment`); no network (``--unshare-net``); its own pid namespace; the
 unprivileged uid (when the grader runs as root, a uid of the sandbox's own that no account
 has, dropped to inside bubblewrap, so that the process limit counts this submission's
 processes only; otherwise 65534 in a user namespace); limits on address space, CPU time,
@@ -42,6 +44,15 @@ DROP = (
     "os.execv(sys.argv[2], sys.argv[2:])"
 )
 """Run as root inside the sandbox: become the sandbox's uid, then run the command."""
+
+SYSTEM = ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/libx32", "/sbin", "/etc/ld.so.cache", "/etc/ld.so.conf",
+          "/etc/ld.so.conf.d", "/etc/alternatives", "/etc/fonts", "/etc/localtime", "/etc/mime.types")
+"""The system's files learner code sees (read-only): the programs and libraries, and of ``/etc`` only what the
+dynamic loader, Matplotlib's fonts and the time zone read."""
+SYSTEM_PATH = ("/usr/local/bin", "/usr/bin", "/bin")
+PASSED = ("LANG", "LC_ALL", "LC_CTYPE", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+          "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "TORCH_NUM_THREADS")
+"""The grader's environment variables that reach learner code (when set): the language and the thread counts."""
 
 _serial = itertools.count()
 
@@ -119,47 +130,62 @@ class Sandbox:
     """The uid whose processes the process limit counts: as root, one of its own (:func:`fresh_uid`)."""
 
     def default_hidden(self) -> list[Path]:
-        home = Path.home()
-        return [ROOT / "solutions", ROOT / "tests", ROOT / ".git", *([home] if home != Path("/") else [])]
+        """What is hidden inside the paths the sandbox shows: the repository's solutions, tests and history."""
+        return [ROOT / "solutions", ROOT / "tests", ROOT / ".git"]
+
+    def shown(self) -> list[Path]:
+        """The directories learner code sees besides the system's (:data:`SYSTEM`): the interpreter, the virtual
+        environment and the course's package, read-only."""
+        interpreter = Path(os.path.realpath(sys.executable)).parent
+        found = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, interpreter)}
+        found.add(ROOT.resolve())
+        return sorted(p for p in found if not any(p != q and p.is_relative_to(q) for q in found))
+
+    def environment(self) -> dict[str, str]:
+        """The only environment learner code gets: nothing of the grader's but the thread counts and the language,
+        and what the kernel needs to find Python and the course's package."""
+        env = {name: os.environ[name] for name in PASSED if name in os.environ}
+        env.setdefault("LANG", "C.UTF-8")
+        env.update({"PATH": os.pathsep.join([str(Path(sys.executable).parent), *SYSTEM_PATH]), "HOME": "/tmp",
+                    "TMPDIR": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython",
+                    "PYTHONPATH": str(ROOT), "USER": "learner", "LOGNAME": "learner",
+                    "PWD": str(self.scratch.resolve())})
+        return env
 
     def argv(self, command: list[str], bwrap: str | None) -> list[str]:
         """``command`` wrapped in bubblewrap (or unchanged without it).
 
-        As root, bubblewrap runs privileged (no user namespace) and the command drops to
-        uid 65534 inside (:data:`DROP`), so that the process limit counts; as another
-        user, bubblewrap maps the user to 65534 in a user namespace.
+        Inside, only the system's directories (:data:`SYSTEM`) and :meth:`shown` are there, read-only, with the
+        hidden paths among them replaced by empty directories; ``/home``, ``/root``, ``/opt``, ``/srv`` and the
+        rest of the machine are not. As root, bubblewrap runs privileged (no user namespace) and the command drops
+        to the sandbox's uid inside (:data:`DROP`), so that the process limit counts; as another user, bubblewrap
+        maps the user to 65534 in a user namespace.
         """
         if bwrap is None:
             return command
-        args = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+        args = [bwrap, "--dev", "/dev", "--proc", "/proc",
                 "--perms", "1777", "--size", str(self.limits.tmp_size), "--tmpfs", "/tmp",
                 "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-                "--die-with-parent", "--new-session",
-                "--unsetenv", "JPY_PARENT_PID", "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp",
-                "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib", "--setenv", "IPYTHONDIR", "/tmp/ipython",
-                # the sandbox's uid has no account: name a user, so that getpass.getuser() needs none
-                "--setenv", "USER", "learner", "--setenv", "LOGNAME", "learner"]
+                "--die-with-parent", "--new-session", "--clearenv"]
+        for name, value in self.environment().items():
+            args += ["--setenv", name, value]
         if os.geteuid() != 0:
             args += ["--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY)]
-        # The interpreter and the course's package stay readable even inside a hidden directory.
-        needed = sorted({Path(p).resolve() for p in (sys.prefix, sys.base_prefix, os.path.realpath(sys.executable))})
-        needed.append(ROOT)
-        # A checkout or interpreter under /tmp is put back (read-only) over the private /tmp.
-        for inner in sorted({p for p in needed if p.is_relative_to("/tmp") and p != Path("/tmp")}):
+        for path in SYSTEM:
+            if os.path.islink(path):
+                args += ["--symlink", os.readlink(path), path]
+            elif os.path.exists(path):
+                args += ["--ro-bind", path, path]
+        shown = self.shown()
+        for inner in shown:
             for parent in reversed(inner.parents):
-                if parent.is_relative_to("/tmp") and parent != Path("/tmp"):
+                if parent not in (Path("/"), Path("/tmp")) and not any(parent.is_relative_to(s) for s in SYSTEM):
                     args += ["--perms", "0755", "--dir", str(parent)]
             args += ["--ro-bind", str(inner), str(inner)]
-        for path in sorted({p.resolve() for p in [*self.default_hidden(), *self.hidden]}, key=lambda p: len(p.parts)):
-            if not path.exists() or path in needed or path == Path("/"):
-                continue
-            args += ["--tmpfs", str(path)]
-            for inner in needed:
-                if inner.is_relative_to(path) and inner != path:
-                    for parent in reversed(inner.parents):
-                        if parent.is_relative_to(path) and parent != path:
-                            args += ["--perms", "0755", "--dir", str(parent)]
-                    args += ["--ro-bind", str(inner), str(inner)]
+        hidden = {p.resolve() for p in [*self.default_hidden(), *self.hidden]}
+        for path in sorted(hidden, key=lambda p: len(p.parts)):
+            if path.exists() and any(path.is_relative_to(s) and path != s for s in shown):
+                args += ["--tmpfs", str(path)]
         for path in [self.scratch, *self.writable]:
             args += ["--bind", str(path.resolve()), str(path.resolve())]
         args += ["--chdir", str(self.scratch.resolve())]
@@ -198,9 +224,7 @@ class Sandbox:
         if bwrap is None:
             warn_not_isolated()
         self.prepare()
-        env = dict(kwargs.pop("env", None) or os.environ)
-        env.pop("JPY_PARENT_PID", None)
-        return subprocess.Popen(self.argv(command, bwrap), preexec_fn=self.preexec(bwrap), env=env,
+        return subprocess.Popen(self.argv(command, bwrap), preexec_fn=self.preexec(bwrap), env=self.environment(),
                                 cwd=self.scratch, **kwargs)
 
 

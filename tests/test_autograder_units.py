@@ -33,33 +33,54 @@ try:
     pathlib.Path(ROOT, "README.md").open("a"); out["root_writable"] = True
 except OSError:
     out["root_writable"] = False
+import sys
+out["machine"] = []
+for path in ("/home", "/root", "/opt", "/srv", "/mnt", "/media", "/var", "/etc/passwd", "/etc/hostname", OUTSIDE):
+    if sys.base_prefix.startswith(path + "/"):  # only the way to the interpreter, when it lies in there
+        way = sys.base_prefix[len(path) + 1:].split("/")[0]
+        out["machine"] += [f"{path}/{name}" for name in os.listdir(path) if name != way]
+    elif os.path.exists(path):
+        out["machine"].append(path)
+out["environment"] = sorted(os.environ)
 pathlib.Path("scratch.txt").write_text("ok")
 print(json.dumps(out))
 """
 
 
-def _probe(tmp_path: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+def _probe(tmp_path: Path) -> subprocess.CompletedProcess:
     secret = tmp_path / "course"
     secret.mkdir()
     (secret / "gradebook.db").write_text("x")
     scratch = tmp_path / "scratch"
     scratch.mkdir()
+    outside = SOLUTIONS.parent.parent / "hml-beside-the-checkout.txt"
+    outside.write_text("the machine's")
     code = f"import json\nSOLUTIONS={str(SOLUTIONS)!r}\nSECRET={str(secret / 'gradebook.db')!r}\n" \
-           f"ROOT={str(SOLUTIONS.parent)!r}\n" + PROBE
-    process = Sandbox(scratch, hidden=(secret,)).popen([sys.executable, "-c", code], stdout=-1, stderr=-1, env=env)
+           f"ROOT={str(SOLUTIONS.parent)!r}\nOUTSIDE={str(outside)!r}\n" + PROBE
+    try:
+        process = Sandbox(scratch, hidden=(secret,)).popen([sys.executable, "-c", code], stdout=-1, stderr=-1)
+    finally:
+        outside.unlink()
     out, err = process.communicate(timeout=120)
     return subprocess.CompletedProcess(process.args, process.returncode, out.decode(), err.decode())
 
 
 @NEEDS_BWRAP
 def test_sandbox_hides_and_blocks(tmp_path):
-    """In the sandbox: is the uid unprivileged, are solutions and the course hidden, no network, the tree read-only?"""
-    done = _probe(tmp_path)
+    """In the sandbox: is the uid unprivileged, are solutions and the course hidden, no network, the tree read-only,
+    nothing of the machine there but the system's programs and libraries, and the environment clean?"""
+    os.environ["HML_GRADER_TOKEN"] = "secret"
+    try:
+        done = _probe(tmp_path)
+    finally:
+        del os.environ["HML_GRADER_TOKEN"]
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
     uid = seen.pop("uid")
     assert uid >= SANDBOX_UIDS if os.geteuid() == 0 else uid == 65534
-    assert seen == {"solutions": [], "secret": False, "net": False, "root_writable": False}
+    environment = seen.pop("environment")
+    assert seen == {"solutions": [], "secret": False, "net": False, "root_writable": False, "machine": []}
+    assert "HML_GRADER_TOKEN" not in environment and set(environment) <= set(Sandbox(tmp_path).environment())
     assert (tmp_path / "scratch" / "scratch.txt").read_text() == "ok"
 
 
