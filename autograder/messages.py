@@ -43,7 +43,6 @@ RECORD_CUT = "the grade cell {name} stopped before its checks finished"
 RECORD_OTHER_CALL = "the record holds another call than the check's call of {name}"
 RECORD_UNREADABLE = "the record is unreadable: {error}"
 RECORD_ESCAPED = "the learner's code raised {error}, which ended the check"
-RECORD_EXTRA_CALLS = "the record holds calls the check never made"
 RECORD_NO_KERNEL = "the grade cell left no record: the notebook stopped in the grading kernel ({why}) before it"
 
 FEEDBACK_PAGE = (

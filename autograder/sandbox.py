@@ -5,7 +5,8 @@ virtual environment and the course's package, all read-only; the submission's ow
 directory the one writable place besides a private, size-capped ``/tmp``; the repository's
 ``solutions/``, ``tests/`` and ``.git``, and any directory the grader names (the course
 directory: gradebook, ``source/``, other submissions), replaced by empty tmpfs where they
-lie inside what is shown; no home directory, ``/opt``, ``/srv`` or anything else of the
+lie inside what is shown; each lesson's reference solutions, mistake bank and stored
+expected values empty (:meth:`Sandbox.withheld_files`); no home directory, ``/opt``, ``/srv`` or anything else of the
 machine; a clean environment (:meth:`Sandbox.environment`); no network (``--unshare-net``); its own pid namespace; the
 unprivileged uid (when the grader runs as root, a uid of the sandbox's own that no account
 has, dropped to inside bubblewrap, so that the process limit counts this submission's
@@ -130,8 +131,23 @@ class Sandbox:
     """The uid whose processes the process limit counts: as root, one of its own (:func:`fresh_uid`)."""
 
     def default_hidden(self) -> list[Path]:
-        """What is hidden inside the paths the sandbox shows: the repository's solutions, tests and history."""
-        return [ROOT / "solutions", ROOT / "tests", ROOT / ".git"]
+        """What is hidden inside the paths the sandbox shows: the repository's solutions, tests, history and test
+        artifacts."""
+        return [ROOT / "solutions", ROOT / "tests", ROOT / ".git", ROOT / "test-artifacts"]
+
+    @staticmethod
+    def withheld_files() -> list[Path]:
+        """The files that would give the exercises away, empty inside the sandbox: each lesson's reference
+        solutions, bank of known mistakes and stored expected values (:data:`lesson_utils.withheld.WITHHELD`),
+        their compiled copies, and the data files beside them."""
+        from lesson_utils.withheld import WITHHELD
+
+        found: list[Path] = []
+        for lesson in sorted((ROOT / "lesson_utils").glob("lesson*/")):
+            for name in WITHHELD:
+                found += [lesson / f"{name}.py", *sorted(lesson.glob(f"__pycache__/{name}.*.pyc"))]
+            found += sorted(lesson.glob("*.npz"))
+        return [p for p in found if p.is_file()]
 
     def shown(self) -> list[Path]:
         """The directories learner code sees besides the system's (:data:`SYSTEM`): the interpreter, the virtual
@@ -185,7 +201,9 @@ class Sandbox:
         hidden = {p.resolve() for p in [*self.default_hidden(), *self.hidden]}
         for path in sorted(hidden, key=lambda p: len(p.parts)):
             if path.exists() and any(path.is_relative_to(s) and path != s for s in shown):
-                args += ["--tmpfs", str(path)]
+                args += ["--tmpfs", str(path)] if path.is_dir() else ["--ro-bind", "/dev/null", str(path)]
+        for path in self.withheld_files():
+            args += ["--ro-bind", "/dev/null", str(path.resolve())]
         for path in [self.scratch, *self.writable]:
             args += ["--bind", str(path.resolve()), str(path.resolve())]
         args += ["--chdir", str(self.scratch.resolve())]

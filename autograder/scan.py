@@ -50,13 +50,25 @@ def _course_import(node: ast.stmt) -> str | None:
 
 
 def course_imports(sources: list[str]) -> list[str]:
-    """The course's own modules (beyond ``lesson_utils.check``) that ``sources`` import at their top level."""
+    """The course's own modules (beyond ``lesson_utils.check``) that ``sources`` import at their top level, or name
+    in a string (a dynamic import of a lesson's answers)."""
     found: list[str] = []
     for tree in parse_cells(sources):
-        for node in tree.body if tree else ():
-            module = _course_import(node)
-            if module and module not in found:
-                found.append(module)
+        modules = [_course_import(node) for node in tree.body] + _named_modules(tree) if tree else []
+        found += [m for m in modules if m and m not in found]
+    return found
+
+
+def _named_modules(tree: ast.AST) -> list[str]:
+    """Course modules that withhold answers, named in a string anywhere in the code (a dynamic import)."""
+    from lesson_utils.withheld import WITHHELD
+
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "lesson_utils" in node.value:
+            text = node.value.strip()
+            if text.split(".")[-1] in WITHHELD and text not in found:
+                found.append(text[:80])
     return found
 
 

@@ -99,3 +99,9 @@ WRONG_VALUE_HIDDEN = (
     "lists, extreme values."
 )
 KNOWN_MISTAKE = "{name} makes a known mistake: {explanation}"
+
+WITHHELD = (
+    "Only the grader can judge this check ({what} is not part of the notebook while it is graded): "
+    "what your function returned is recorded and judged outside it."
+)
+RECORDED = "Recorded what {name} returned on {n} cases; the grader judges them."

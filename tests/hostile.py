@@ -118,6 +118,25 @@ LYING_ARRAY = (
 )
 
 
+IMPORTS_THE_REFERENCE = (
+    "import importlib\n\n\ndef mse(y_hat, y):\n"
+    "    return importlib.import_module('lesson_utils.lesson01.reference').mse(y_hat, y)\n"
+)
+WALKS_THE_STACK = (
+    "import sys\n\n\ndef mse(y_hat, y):\n    frame = sys._getframe(1)\n    while frame is not None:\n"
+    "        exercise = frame.f_locals.get('ex')\n        if exercise is not None and hasattr(exercise, 'reference'):\n"
+    "            return exercise.reference(y_hat, y)\n        frame = frame.f_back\n"
+    "    raise RuntimeError('no check found on the stack')\n"
+)
+READS_STORED = (
+    "import pathlib\n\nimport lesson_utils\n\nlessons = pathlib.Path(lesson_utils.__file__).parent\n"
+    "for path in [lessons / 'lesson06' / 'torch_trajectories.npz', lessons / 'lesson06' / 'stored.py',\n"
+    "             lessons / 'lesson01' / 'reference.py', lessons / 'lesson01' / 'mistakes.py']:\n    try:\n"
+    "        print(path.name, path.read_bytes()[:200])\n    except OSError as error:\n"
+    "        print('could not read', path.name, type(error).__name__)\n"
+)
+
+
 def build() -> dict[str, bytes]:
     """Fixture file name -> the bytes it must hold."""
     out: dict[str, bytes] = {}
@@ -138,6 +157,9 @@ def build() -> dict[str, bytes]:
     out["blanks_later_cells.ipynb"] = text(filled({"mse": WRONG_MSE + "\n\n" + BLANK_LATER,
                                                    "cross_entropy": WRONG_CE}))
     out["eq_always_true.ipynb"] = text(filled({"mse": EQ_ALWAYS_TRUE}))
+    out["imports_the_reference.ipynb"] = text(filled({"mse": IMPORTS_THE_REFERENCE}))
+    out["walks_the_stack.ipynb"] = text(filled({"mse": WALKS_THE_STACK}))
+    out["reads_the_answers.ipynb"] = text(with_cell(filled(), READS_STORED))
     out["lying_array.ipynb"] = text(filled({"mse": LYING_ARRAY}))
 
     edited = filled({"cross_entropy": WRONG_CE})
@@ -190,6 +212,9 @@ EXPECTED: dict[str, tuple[float, str | None]] = {
     "blanks_later_cells": (0.0, M.FLAG_UNJUDGED.format(grade_id="check_mse",
                                                        problem=M.RECORD_RAN_OUT.format(name="mse"))),
     "eq_always_true": (3.0, None),
+    "imports_the_reference": (3.0, M.FLAG_COURSE_IMPORT.format(module="lesson_utils.lesson01.reference")),
+    "walks_the_stack": (3.0, M.FLAG_TAMPERING.format(cell=4, line=5, what="sys._getframe")),
+    "reads_the_answers": (FULL, None),
     "lying_array": (3.0, None),
     "edited_grade_cells": (2.0, M.FLAG_CELL_EDITED.format(grade_id="check_mse")),
     "deleted_grade_cell": (FULL, M.FLAG_CELL_RESTORED.format(grade_id="check_mse")),

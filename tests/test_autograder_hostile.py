@@ -50,6 +50,8 @@ NOTEBOOK_TIMEOUT = "60"
 SECRET = "a line of a file of the grading machine that no learner may see"
 TOKEN = "hml-grader-token-7f3a91"
 """The value of an environment variable of the shell that runs the grader (a key, say), which no learner may see."""
+KERNEL_SETS = {"TERM", "CLICOLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "PAGER", "GIT_PAGER", "MPLBACKEND"}
+"""Variables IPython's kernel sets for itself in every kernel (not the grader's)."""
 MADE_HERE: dict[str, tuple[float, str | None]] = {
     "prints_environment": (FULL, None),
     "reads_a_file_of_the_machine": (FULL, None),
@@ -218,8 +220,8 @@ def test_nothing_of_the_graders_environment_reaches_the_learner(graded):
     printed = "".join(o.get("text", "") for c in nb.cells if c.get("id") == "learner-setup" for o in c.outputs)
     names = {line.split(" = ")[0] for line in printed.splitlines() if " = " in line}
     assert {"HOME", "PATH", "LANG"} <= names
-    passed = set(Sandbox(Path("/tmp")).environment())
-    assert sorted(n for n in names if n in os.environ and n not in passed) == []  # the kernel adds a few of its own
+    passed = set(Sandbox(Path("/tmp")).environment()) | KERNEL_SETS
+    assert sorted(n for n in names if n in os.environ and n not in passed) == []
 
 
 def test_nothing_a_link_points_at_is_read(graded):

@@ -42,6 +42,7 @@ for path in ("/home", "/root", "/opt", "/srv", "/mnt", "/media", "/var", "/etc/p
     elif os.path.exists(path):
         out["machine"].append(path)
 out["environment"] = sorted(os.environ)
+out["withheld"] = pathlib.Path(ROOT, "lesson_utils", "lesson01", "reference.py").read_text()
 pathlib.Path("scratch.txt").write_text("ok")
 print(json.dumps(out))
 """
@@ -67,8 +68,9 @@ def _probe(tmp_path: Path) -> subprocess.CompletedProcess:
 
 @NEEDS_BWRAP
 def test_sandbox_hides_and_blocks(tmp_path):
-    """In the sandbox: is the uid unprivileged, are solutions and the course hidden, no network, the tree read-only,
-    nothing of the machine there but the system's programs and libraries, and the environment clean?"""
+    """In the sandbox: is the uid unprivileged, are solutions, the lessons' answers and the course hidden, no
+    network, the tree read-only, nothing of the machine there but the system's programs and libraries, and the
+    environment clean?"""
     os.environ["HML_GRADER_TOKEN"] = "secret"
     try:
         done = _probe(tmp_path)
@@ -79,7 +81,8 @@ def test_sandbox_hides_and_blocks(tmp_path):
     uid = seen.pop("uid")
     assert uid >= SANDBOX_UIDS if os.geteuid() == 0 else uid == 65534
     environment = seen.pop("environment")
-    assert seen == {"solutions": [], "secret": False, "net": False, "root_writable": False, "machine": []}
+    assert seen == {"solutions": [], "secret": False, "net": False, "root_writable": False, "machine": [],
+                    "withheld": ""}
     assert "HML_GRADER_TOKEN" not in environment and set(environment) <= set(Sandbox(tmp_path).environment())
     assert (tmp_path / "scratch" / "scratch.txt").read_text() == "ok"
 

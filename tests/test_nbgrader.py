@@ -13,6 +13,9 @@ from __future__ import annotations
 import csv
 import importlib
 import json
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +95,35 @@ def course(tmp_path_factory):
     return graded
 
 
+@pytest.fixture(scope="session")
+def ours(course, tmp_path_factory):
+    """``ours(assignment)``: a course directory where this project's grader (``python -m autograder autograde``,
+    one pass in the sandbox, judged outside it) graded the very notebooks stock nbgrader graded in
+    ``course(assignment)``, then made the feedback."""
+    made: dict[str, Path] = {}
+
+    def graded(assignment: str) -> Path:
+        if assignment not in made:
+            stock = course(assignment)
+            path = tmp_path_factory.mktemp(f"ours-{assignment}")
+            build_course(path)
+            nbgrader(path, "generate_assignment", assignment)
+            shutil.copytree(stock / "submitted", path / "submitted")
+            for command in (["autograde", assignment, "--workers", "1"], ["feedback", assignment]):
+                done = subprocess.run([sys.executable, "-m", "autograder", *command, "--course", str(path)],
+                                      cwd=ROOT, capture_output=True, text=True)
+                assert done.returncode == 0, done.stderr[-3000:]
+            made[assignment] = path
+        return made[assignment]
+
+    return graded
+
+
+def gradebook_scores(course: Path, assignment: str) -> dict[str, float]:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {s.student.id: float(s.score) for s in gb.find_assignment(assignment).submissions}
+
+
 def feedback_text(course, s: Submission) -> str:
     page = course(s.assignment) / "feedback" / s.student / s.assignment / f"{s.assignment}.html"
     return visible_text(page.read_text(encoding="utf-8"))
@@ -156,6 +188,33 @@ def test_feedback_tells_the_blank_learner_to_start(course, assignment):
     """Does the blank submission's feedback say the first exercise is not written yet?"""
     first = cells(assignment, "solution")[0].metadata["nbgrader"]["grade_id"]
     assert f"{first} is not written yet" in feedback_text(course, Submission(assignment, "blank", {}, 0.0))
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_our_grades_equal_stock_nbgraders(course, ours, assignment):
+    """Does every honest notebook (solved, blank, each known mistake) get from this grader exactly the score stock
+    nbgrader gives it, cell by cell?"""
+    assert gradebook_scores(ours(assignment), assignment) == gradebook_scores(course(assignment), assignment)
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in cells(assignment, "grade")]
+    with Gradebook(f"sqlite:///{course(assignment) / 'gradebook.db'}") as stock, \
+            Gradebook(f"sqlite:///{ours(assignment) / 'gradebook.db'}") as mine:
+        for s in (s for s in SUBMISSIONS if s.assignment == assignment):
+            assert [mine.find_grade(i, assignment, assignment, s.student).score for i in ids] == \
+                [stock.find_grade(i, assignment, assignment, s.student).score for i in ids], s.student
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_our_feedback_explains_without_hidden_tests(ours, assignment):
+    """Does this grader's feedback (the judge's lines under each check) name each known mistake and show no line of
+    the hidden tests?"""
+    lines = hidden_test_lines(SOLUTIONS / f"{assignment}.ipynb", NOTEBOOKS / f"{assignment}.ipynb")
+    for s in (s for s in SUBMISSIONS if s.assignment == assignment):
+        text = feedback_text(lambda _: ours(assignment), s)
+        assert [line for line in lines if line in text] == [], s.student
+        if s.explains:
+            module, name = s.explains.split(":")
+            explanation = getattr(importlib.import_module(module), name)
+            assert " ".join(explanation.split()) in " ".join(text.split()), s.student
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS[:1])

@@ -9,8 +9,9 @@ the cases are drawn from the same seeds, the references computed, outputs compar
 
 So the kernel cannot forge a verdict: its whole influence is the list of values that the learner's code
 "returned". A record claiming a right answer for a case is no different from a function that returns the right
-answer. A record that does not match the check's own calls (another label, other inputs, too few or too many
-calls) is judged 0 and the submission flagged; so is a grade cell with no record at all.
+answer. A record that lacks a call the check makes (another label, other inputs, too few calls) is judged 0
+and the submission flagged; so is a grade cell with no record at all. Calls the record holds beyond those the
+check asks for are left unread: the kernel cannot know where a failure ends the judging.
 """
 
 from __future__ import annotations
@@ -97,22 +98,39 @@ def segments(events: Iterable[Any]) -> dict[str, Segment]:
 
 
 class Record:
-    """The calls recorded for one cell, consumed in order."""
+    """The calls recorded for one cell, each found by what it was: the exercise, the case's label and the inputs.
+
+    The check asks for its calls in its own order; the kernel may have made more of them (it cannot tell where a
+    failure would end the judging) or made them in another order. A call made several times with the same
+    inputs (a method of an object that changes, say) is answered in the order the kernel made it.
+    """
 
     def __init__(self, calls: list[dict], decoder: Decoder):
-        self.calls = calls
-        self.position = 0
         self.decoder = decoder
+        self.by_key: dict[tuple[str, str, str], list[dict]] = {}
+        for event in calls:
+            call = event.get("call")
+            if type(call) is list and len(call) == 3 and all(type(c) is str for c in call[:2]) \
+                    and type(call[2]) is list and call[2] and type(call[2][0]) is str:
+                self.by_key.setdefault((call[0], call[1], call[2][0]), []).append(event)
+        self.used = 0
+
+    def _find(self, name: str, label: str, args: Any) -> dict:
+        computed = signature(args)
+        candidates = self.by_key.get((str(name), str(label), computed[0]))
+        if not candidates:
+            if any(k[:2] == (str(name), str(label)) for k in self.by_key):
+                raise Diverged(M.RECORD_OTHER_CALL.format(name=name))
+            raise Diverged(M.RECORD_RAN_OUT.format(name=name))
+        for index, event in enumerate(candidates):
+            if same_signature(event["call"][2], computed):
+                del candidates[index]
+                self.used += 1
+                return event
+        raise Diverged(M.RECORD_OTHER_CALL.format(name=name))
 
     def call_learner(self, name, fn, args, label, arg_names=(), time_limit=harness.DEFAULT_TIME_LIMIT):
-        if self.position >= len(self.calls):
-            raise Diverged(M.RECORD_RAN_OUT.format(name=name))
-        event = self.calls[self.position]
-        self.position += 1
-        call = event.get("call")
-        if type(call) is not list or len(call) != 3 or call[:2] != [str(name), str(label)] \
-                or not same_signature(call[2], signature(args)):
-            raise Diverged(M.RECORD_OTHER_CALL.format(name=name))
+        event = self._find(name, label, args)
         try:
             if "problem" in event:
                 message, mistake = event["problem"], event.get("mistake")
@@ -185,8 +203,6 @@ def judge_cell(cell: GradeCell, segment: Segment | None, imports: str, missing: 
         verdict = CellVerdict(cell.grade_id, False, 0.0, cell.points, failed.mistake, failed.message)
     except Exception as error:  # e.g. NameError: the learner never defined the function
         verdict = CellVerdict(cell.grade_id, False, 0.0, cell.points, None, f"{type(error).__name__}: {error}")
-    if verdict.passed and record.position != len(record.calls):
-        verdict = _unjudged(cell, M.RECORD_EXTRA_CALLS)
     verdict.output = printed.getvalue()
     return verdict
 

@@ -25,8 +25,10 @@ from ..harness import (
     run_probes,
 )
 from ..outputs import format_number
+from ..withheld import withheld
 from . import messages as L
-from . import mistakes, reference
+
+mistakes, reference = withheld(__package__, "mistakes", "reference")
 
 # --- linear_mse_grads -------------------------------------------------------------
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .reference import _arrays, linear_mse_grads
+from ..withheld import withheld
+
+reference, = withheld(__package__, "reference")
 
 FOUR_X = np.array([1.0, 2.0, 3.0, 4.0])
 FOUR_Y = np.array([2.0, 4.0, 6.0, 8.0])
@@ -22,13 +24,13 @@ def descent_path(x, y, lr, steps, start=(0.0, 0.0)):
     position, starting with ``start``. A run that diverges fills up with inf
     and NaN, as it would in any training loop.
     """
-    x, y = _arrays(x, y)
+    x, y = reference._arrays(x, y)
     w, b = start
     ws, bs, losses = [w], [b], []
     with np.errstate(all="ignore"):
         for _ in range(steps):
             losses.append(float(np.mean((w * x + b - y) ** 2)))
-            dw, db = linear_mse_grads(w, b, x, y)
+            dw, db = reference.linear_mse_grads(w, b, x, y)
             w, b = w - lr * dw, b - lr * db
             ws.append(w)
             bs.append(b)
@@ -38,7 +40,7 @@ def descent_path(x, y, lr, steps, start=(0.0, 0.0)):
 
 def loss_grid(x, y, w_values, b_values):
     """The mean squared error at every (w, b) of a grid: shape (len(b_values), len(w_values))."""
-    x, y = _arrays(x, y)
+    x, y = reference._arrays(x, y)
     W, B = np.meshgrid(np.asarray(w_values, float), np.asarray(b_values, float))
     return np.mean((W[..., None] * x + B[..., None] - y) ** 2, axis=-1)
 

@@ -8,6 +8,13 @@ pairs aligned, a new order each epoch, the loss falling, ...). Where every
 correct method builds the same batches (one batch holding all the data, or
 rows that are all alike), ``sgd_fit`` is compared with the reference step by
 step.
+
+Each probe first makes all the calls of the learner's code that its judging may
+need, and only then reads a reference or a bank of mistakes (withheld in the
+grading kernel, where the calls are recorded to be judged by the grader). A
+probe with several runs of ``sgd_fit`` gathers them with :func:`gather_runs`.
+The probes of ``iterate_minibatches`` read a bank only to raise the mistake it
+names, after the calls made so far.
 """
 
 from __future__ import annotations
@@ -39,8 +46,10 @@ from ..harness import (
     run_probes,
 )
 from ..outputs import format_number
+from ..withheld import withheld
 from . import messages as L
-from . import mistakes, reference
+
+mistakes, reference = withheld(__package__, "mistakes", "reference")
 
 
 def _known(name: str, mistake: Mistake) -> Problem:
@@ -522,6 +531,35 @@ def run_sgd(fn: Any, case: SgdCase, label: str, time_limit: float | None, seed: 
     return read_sgd(value, label, case.d)
 
 
+Outcome = SgdRun | Problem
+"""One of the learner's runs as gathered: what it returned, or the Problem it met."""
+
+
+def gather_runs(fn: Any, runs: Sequence[tuple[SgdCase, str, int | None]], time_limit: float | None
+                ) -> list[Outcome]:
+    """The learner's runs ``runs`` ((case, label, seed) each), made in order before a probe judges any of them.
+
+    A run that meets a Problem keeps it in its place and ends the gathering: the judging stops there at the
+    latest. So every call the judging needs is made before it reads a reference or a bank, which in the
+    grading kernel are withheld.
+    """
+    outcomes: list[Outcome] = []
+    for case, label, seed in runs:
+        try:
+            outcomes.append(run_sgd(fn, case, label, time_limit, seed))
+        except Problem as problem:
+            outcomes.append(problem)
+            break
+    return outcomes
+
+
+def reached(outcome: Outcome) -> SgdRun:
+    """A gathered run, now that the judging reaches it: the run, or the Problem it met raised."""
+    if isinstance(outcome, Problem):
+        raise outcome
+    return outcome
+
+
 def reference_sgd(fn: Callable[..., Any], case: SgdCase, seed: int | None = None) -> SgdRun:
     """A reference or bank entry's run, without warnings (plus_not_minus overflows on purpose)."""
     return read_sgd(quietly(fn, case.args(seed)), "", case.d)
@@ -570,7 +608,9 @@ def _check_counts(case: SgdCase, label: str, got: SgdRun) -> None:
 
 def _values_probe(label: str, cases: Sequence[SgdCase], hidden: bool, index: int,
                   time_limit: float | None) -> Probe:
-    """Runs whose batches every correct method builds alike equal the reference's, step by step."""
+    """Runs whose batches every correct method builds alike equal the reference's, step by step.
+
+    Every run is made (the first Problem ends the probe) before the reference is read."""
 
     def test(fn: Any) -> None:
         runs = []
@@ -585,10 +625,12 @@ def _values_probe(label: str, cases: Sequence[SgdCase], hidden: bool, index: int
 
 def _counts_probe(label: str, cases: Sequence[SgdCase], hidden: bool, index: int,
                   time_limit: float | None) -> Probe:
+    """One step loss per update and one epoch loss per epoch, case by case: all runs gathered, then judged."""
+
     def test(fn: Any) -> None:
-        for sub, case in enumerate(cases, 1):
-            lab = _label(case.label, hidden, index, sub)
-            _check_counts(case, lab, run_sgd(fn, case, lab, time_limit))
+        runs = [(case, _label(case.label, hidden, index, sub), None) for sub, case in enumerate(cases, 1)]
+        for (case, lab, _), outcome in zip(runs, gather_runs(fn, runs, time_limit), strict=False):
+            _check_counts(case, lab, reached(outcome))
 
     return Probe(label, test)
 
@@ -642,16 +684,18 @@ def _learns_probe(label: str, case: SgdCase, hidden: bool, index: int, time_limi
 
 def _seeds_probe(label: str, case: SgdCase, seeds: tuple[int, int], hidden: bool, index: int,
                  time_limit: float | None) -> Probe:
-    """Different seeds give different runs (the batches are shuffled by rng); the same seed, the same run."""
+    """Different seeds give different runs (the batches are shuffled by rng); the same seed, the same run.
+
+    The three runs are gathered before the first is judged."""
 
     def test(fn: Any) -> None:
         lab = _label(case.label, hidden, index)
-        a = run_sgd(fn, case, lab, time_limit, seed=seeds[0])
-        b = run_sgd(fn, case, lab, time_limit, seed=seeds[1])
+        outcomes = gather_runs(fn, [(case, lab, seed) for seed in (seeds[0], seeds[1], seeds[0])], time_limit)
+        a, b = reached(outcomes[0]), reached(outcomes[1])
         _check_counts(case, lab, a)
         if a.same_as(b):
             raise _known(SGD_NAME, _bank_entry(mistakes.SGD_BEHAVIOUR_BANK, "no_shuffle"))
-        again = run_sgd(fn, case, lab, time_limit, seed=seeds[0])
+        again = reached(outcomes[2])
         if not (a.step_losses.shape == again.step_losses.shape
                 and np.allclose(a.step_losses, again.step_losses, rtol=1e-9, atol=0.0)):
             raise _known(SGD_NAME, _bank_entry(mistakes.SGD_BEHAVIOUR_BANK, "ignores_rng"))

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .reference import linear_mse, linear_mse_grads, sgd_fit, steps_per_epoch
+from ..withheld import withheld
+
+reference, = withheld(__package__, "reference")
 
 DEMO_N = 512
 DEMO_LR = 0.05
@@ -32,7 +34,7 @@ def minibatch_gradients(X, y, w, b, batch_size: int, draws: int, rng: np.random.
     out = np.empty((draws, X.shape[1] + 1))
     for i in range(draws):
         idx = rng.choice(len(X), size=min(batch_size, len(X)), replace=False)
-        dw, db = linear_mse_grads(w, b, X[idx], y[idx])
+        dw, db = reference.linear_mse_grads(w, b, X[idx], y[idx])
         out[i, :-1], out[i, -1] = dw, db
     return out
 
@@ -76,7 +78,7 @@ def _draw_batch_size(batch_size: int, X, y, cloud_ax, loss_ax, limits, loss_ylim
     name = f"full batch ({n})" if full else f"batch size {batch_size}"
     grads = minibatch_gradients(X, y, PROBE_POINT[0], PROBE_POINT[1], batch_size, 200,
                                 np.random.default_rng(seed))
-    true_dw, true_db = linear_mse_grads(np.array([PROBE_POINT[0]]), PROBE_POINT[1], X, y)
+    true_dw, true_db = reference.linear_mse_grads(np.array([PROBE_POINT[0]]), PROBE_POINT[1], X, y)
     spread = float(np.std(grads[:, 0]))
     cloud_ax.scatter(grads[:, 0], grads[:, 1], s=6, alpha=0.35, color="tab:blue", label="one batch's gradient")
     cloud_ax.plot(true_dw[0], true_db, "*", color="gold", markersize=13, markeredgecolor="black",
@@ -88,8 +90,9 @@ def _draw_batch_size(batch_size: int, X, y, cloud_ax, loss_ax, limits, loss_ylim
     cloud_ax.set_title(f"{name}\nspread of dL/dw: {spread:.2f}", fontsize=10)
     cloud_ax.grid(alpha=0.3)
 
-    per_epoch = steps_per_epoch(n, batch_size)
-    _, step_losses, epoch_losses = sgd_fit(X, y, DEMO_LR, batch_size, DEMO_EPOCHS, np.random.default_rng(seed))
+    per_epoch = reference.steps_per_epoch(n, batch_size)
+    rng = np.random.default_rng(seed)
+    _, step_losses, epoch_losses = reference.sgd_fit(X, y, DEMO_LR, batch_size, DEMO_EPOCHS, rng)
     plot_steps_and_epochs(step_losses, epoch_losses, per_epoch, ax=loss_ax)
     loss_ax.set_ylim(*loss_ylim)
     updates = f"{per_epoch:,} update{'s' if per_epoch > 1 else ''} per epoch"
@@ -98,7 +101,7 @@ def _draw_batch_size(batch_size: int, X, y, cloud_ax, loss_ax, limits, loss_ylim
 
 
 def _loss_ylim(X, y) -> tuple[float, float]:
-    start = linear_mse(np.zeros(X.shape[1]), 0.0, X, y)
+    start = reference.linear_mse(np.zeros(X.shape[1]), 0.0, X, y)
     return 1e-3, 3.0 * start
 
 

@@ -6,6 +6,12 @@ the same parameters after every step to float64 precision. A trajectory that
 parts from torch is compared with the bank's trajectories to name the
 mistake. One more probe steps two problems in turn to catch state kept
 outside the ``state`` dict. ``torch`` is imported inside the checks only.
+
+Each probe first gathers everything it asks of the learner's step (every call goes through
+:func:`call_learner`, with inputs the check draws itself) and only then judges it with what is withheld at
+grading -- torch's trajectories (stored or computed) and the bank of mistakes. In the grading
+kernel a probe therefore stops at its judging (``Withheld``) with all its calls recorded, and the grader
+judges them from the record.
 """
 
 from __future__ import annotations
@@ -21,8 +27,10 @@ import numpy as np
 from .. import messages as M
 from ..harness import ARRAY, DEFAULT_TIME_LIMIT, Mistake, Probe, Problem, call_learner, copy_args, run_probes
 from ..outputs import format_number, is_torch_tensor
+from ..withheld import withheld
 from . import messages as L
-from . import mistakes, reference, stored
+
+mistakes, stored = withheld(__package__, "mistakes", "stored")
 
 RTOL = 1e-10
 ATOL = 1e-12
@@ -151,12 +159,18 @@ class Spec:
     name: str
     hyper_names: tuple[str, ...]
     torch_name: str
-    bank: tuple[Mistake, ...]
+    bank_name: str
+    """The name of this exercise's bank in :mod:`.mistakes`, read only when judging (:attr:`bank`)."""
     seed: int
     hint: str
     state_example: str
     main_hyper: tuple
     variants: tuple[tuple, ...]
+
+    @property
+    def bank(self) -> tuple[Mistake, ...]:
+        """The known mistakes of this exercise (withheld at grading: judging only)."""
+        return getattr(mistakes, self.bank_name)
 
     @property
     def arg_names(self) -> tuple[str, ...]:
@@ -207,16 +221,19 @@ def torch_trajectory(spec: Spec, run: Run, key: tuple | None = None) -> Trajecto
 
     ``key`` names a run of a battery; its trajectory is read from :mod:`.stored` (or computed, when none
     is stored for that very run) once, and then reused.
+
+    It is the expected answer, so it is for judging only: it reads :mod:`.stored` before anything else, which
+    in the grading kernel stops the probe (``Withheld``) before torch is ever run.
     """
-    if key is not None:
-        if key not in _TORCH_TRAJECTORIES:
-            if len(_TORCH_TRAJECTORIES) >= KEPT_AT_MOST:
-                _TORCH_TRAJECTORIES.clear()
-            defined = stored_run(spec, run)
-            found = stored.lookup(key, defined) if USE_STORED else None
-            _TORCH_TRAJECTORIES[key] = (defined, found if found is not None else _torch_trajectory(spec, run))
-        return _TORCH_TRAJECTORIES[key][1]
-    return _torch_trajectory(spec, run)
+    defined = stored_run(spec, run)
+    if key is None:
+        return _torch_trajectory(spec, run)
+    if key not in _TORCH_TRAJECTORIES:
+        if len(_TORCH_TRAJECTORIES) >= KEPT_AT_MOST:
+            _TORCH_TRAJECTORIES.clear()
+        found = stored.lookup(key, defined) if USE_STORED else None
+        _TORCH_TRAJECTORIES[key] = (defined, found if found is not None else _torch_trajectory(spec, run))
+    return _TORCH_TRAJECTORIES[key][1]
 
 
 def _torch_trajectory(spec: Spec, run: Run) -> Trajectory:
@@ -311,6 +328,22 @@ def learner_trajectory(spec: Spec, fn: Any, run: Run, label: str, time_limit: fl
     return trajectory
 
 
+def learner_trajectories(spec: Spec, fn: Any, runs: Sequence[Run], labels: Sequence[str],
+                         time_limit: float | None) -> tuple[list[Trajectory], Problem | None]:
+    """The learner's trajectory on each run in turn, up to the first run on which its step has a problem.
+
+    That problem is returned beside the trajectories of the runs before it (and no later run is stepped), so
+    that the judging can first judge those runs and then raise it, as a check judging run by run would.
+    """
+    trajectories = []
+    for run, label in zip(runs, labels, strict=True):
+        try:
+            trajectories.append(learner_trajectory(spec, fn, run, label, time_limit))
+        except Problem as problem:
+            return trajectories, problem
+    return trajectories, None
+
+
 def _finite(params: dict) -> bool:
     return all(np.all(np.isfinite(v)) for v in params.values())
 
@@ -383,22 +416,29 @@ def torch_probe(spec: Spec, label: str, runs: Sequence[Run], hidden: bool, time_
                 index: int, cache: tuple | None = None) -> Probe:
     """The learner's parameters equal torch.optim's after every step of every run.
 
-    ``cache`` (set for a default battery) lets torch's trajectories be reused by the next call.
+    The learner's trajectories are gathered first, then judged run by run against torch's. ``cache`` (set for a
+    default battery) lets torch's trajectories be reused by the next call.
     """
 
     def test(fn: Any) -> None:
-        for i, (run, lab) in enumerate(zip(runs, _labels(runs, hidden, index), strict=True)):
-            got = learner_trajectory(spec, fn, run, lab, time_limit)
+        labels = _labels(runs, hidden, index)
+        gathered, stopped = learner_trajectories(spec, fn, runs, labels, time_limit)
+        for i, (run, lab, got) in enumerate(zip(runs, labels, gathered, strict=False)):  # the runs gathered
             expected = torch_trajectory(spec, run, None if cache is None else (*cache, index, i))
             if _first_parting(got, expected) is not None:
                 raise _explain(spec, run, lab, got, expected, hidden)
+        if stopped is not None:
+            raise stopped
 
     return Probe(label, test)
 
 
 def globals_probe(spec: Spec, label: str, first: Run, second: Run, hidden: bool, time_limit: float | None,
                   index: int) -> Probe:
-    """Two problems stepped in turn, each with its own state, give what each gives alone."""
+    """Two problems stepped in turn, each with its own state, give what each gives alone.
+
+    It compares the learner's trajectories with one another only, so it reads nothing withheld at grading.
+    """
 
     def test(fn: Any) -> None:
         lab = M.HIDDEN_LABEL.format(index=index) if hidden else label
@@ -428,9 +468,23 @@ def _describe(spec: Spec, hyper: tuple) -> str:
     return ", ".join(f"{n} = {v}" for n, v in zip(spec.hyper_names, hyper, strict=False))
 
 
+def _warmup_cosine(step: int, base_lr: float, warmup_steps: int, total_steps: int, start_factor: float = 0.1,
+                   min_lr: float = 0.0) -> float:
+    """Learning rate at ``step`` (0, 1, ...): linear warm-up from ``start_factor * base_lr`` to ``base_lr``
+    over ``warmup_steps`` steps, then cosine decay to ``min_lr`` at ``total_steps``.
+
+    The lesson's worked schedule (not an exercise), the same as ``reference.warmup_cosine``: kept here so that
+    drawing a battery's learning rates needs nothing withheld at grading.
+    """
+    if step < warmup_steps:
+        return base_lr * (start_factor + (1 - start_factor) * step / warmup_steps)
+    progress = min(step - warmup_steps, total_steps - warmup_steps) / (total_steps - warmup_steps)
+    return min_lr + (base_lr - min_lr) * (1 + np.cos(np.pi * progress)) / 2
+
+
 def _schedule(steps: int, base_lr: float) -> tuple[float, ...]:
     warmup = steps // 10
-    return tuple(float(reference.warmup_cosine(s, base_lr, warmup, steps, 0.1, 0.0)) for s in range(steps))
+    return tuple(float(_warmup_cosine(s, base_lr, warmup, steps, 0.1, 0.0)) for s in range(steps))
 
 
 @dataclass(frozen=True)
@@ -510,17 +564,17 @@ def probes(spec: Spec, *, seed: int | None = None, cases: Sequence[Sequence[Any]
 # --- the three exercises -----------------------------------------------------------------------------------
 
 SGD = Spec(
-    name="sgd_momentum_step", hyper_names=("momentum",), torch_name="SGD", bank=mistakes.SGD_BANK, seed=601,
+    name="sgd_momentum_step", hyper_names=("momentum",), torch_name="SGD", bank_name="SGD_BANK", seed=601,
     hint=L.HINT_SGD, state_example='{"velocity": {name: v}}', main_hyper=(0.9,),
     variants=((0.5,), (0.0,), (0.99,)),
 )
 ADAM = Spec(
-    name="adam_step", hyper_names=("betas", "eps"), torch_name="Adam", bank=mistakes.ADAM_BANK, seed=602,
+    name="adam_step", hyper_names=("betas", "eps"), torch_name="Adam", bank_name="ADAM_BANK", seed=602,
     hint=L.HINT_ADAM, state_example='{"step": t, "m": {name: m}, "v": {name: v}}', main_hyper=(),
     variants=(((0.8, 0.99), 1e-3), ((0.9, 0.999), 0.1), ((0.7, 0.995), 1e-4)),
 )
 ADAMW = Spec(
-    name="adamw_step", hyper_names=("betas", "eps", "weight_decay"), torch_name="AdamW", bank=mistakes.ADAMW_BANK,
+    name="adamw_step", hyper_names=("betas", "eps", "weight_decay"), torch_name="AdamW", bank_name="ADAMW_BANK",
     seed=603, hint=L.HINT_ADAMW, state_example='{"step": t, "m": {name: m}, "v": {name: v}}', main_hyper=(),
     variants=(((0.9, 0.999), 1e-8, 0.1), ((0.8, 0.99), 1e-3, 0.0), ((0.9, 0.99), 0.1, 1.0)),
 )

@@ -5,22 +5,67 @@ values with the reference: it finds every returned row among the input rows and
 checks sizes, alignment, disjointness, shuffling and the use of ``rng``.
 EarlyStopping is driven through scripted validation-loss sequences while its
 params change in place after every step, like a real training loop's.
+
+Every probe first gathers what the learner's code gives on all the calls its judging may need (see
+:class:`Gathered`), then judges those results with the reference and the bank of known mistakes. In the grading
+kernel, where those are withheld, the calls are thus all recorded before the judging stops, and the grader's
+judging finds every one of them in the record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from .. import messages as M
-from ..harness import DEFAULT_TIME_LIMIT, Mistake, Probe, Problem, call_learner, run_probes
+from ..harness import DEFAULT_TIME_LIMIT, Mistake, Probe, Problem, call_learner, quietly, run_probes
 from ..outputs import format_number, is_torch_tensor
+from ..withheld import withheld
 from . import messages as L
-from . import mistakes, reference
 from .data import noisy_curve
+
+mistakes, reference = withheld(__package__, "mistakes", "reference")
+
+
+def call_trusted(name: str, fn: Callable[..., Any], args: Sequence[Any], label: str, arg_names: Sequence[str] = (),
+                 time_limit: float | None = None) -> Any:
+    """Call trusted code (the reference or a bank entry) directly, on a copy of ``args`` with warnings off.
+
+    It takes :func:`call_learner`'s arguments, so that the same driver runs the learner's code and trusted code,
+    but it never goes through the grader's record."""
+    return quietly(fn, args)
+
+
+class Gathered:
+    """The results of a probe's calls of the learner's code, all made before the probe judges anything.
+
+    The calls are made in order and stop at the first :class:`Problem`. :meth:`get` hands back each result, or
+    raises that Problem for the call where the calls stopped, so that the judging meets it at the very point it
+    would have met it calling the learner's code there and then.
+    """
+
+    def __init__(self, calls: Iterable[Callable[[], Any]]):
+        self.results: list[Any] = []
+        self.problem: Problem | None = None
+        for call in calls:
+            try:
+                self.results.append(call())
+            except Problem as problem:
+                self.problem = problem
+                break
+
+    def get(self, index: int) -> Any:
+        """The result of call ``index``; the Problem that stopped the calls if they did not get that far."""
+        if index < len(self.results):
+            return self.results[index]
+        if self.problem is None:
+            raise IndexError(index)
+        raise self.problem
+
 
 # --- train_val_split --------------------------------------------------------------
 
@@ -161,10 +206,15 @@ def analyse_split(case: SplitCase, parts: Sequence[np.ndarray], label: str) -> t
     return x_train, x_val
 
 
-def _call_split(fn: Any, case: SplitCase, label: str, time_limit: float | None, seed: int | None = None):
-    rng = np.random.default_rng(case.seed if seed is None else seed)
+def _split_parts(fn: Any, case: SplitCase, label: str, time_limit: float | None, seed: int) -> list[np.ndarray]:
+    """The learner's split of ``case`` with an rng seeded by ``seed``, as four arrays (a Problem if it is not)."""
+    rng = np.random.default_rng(seed)
     value = call_learner(SPLIT_NAME, fn, (case.X, case.y, case.val_fraction, rng), label, ("X", "y"), time_limit)
-    return analyse_split(case, _read_split(value, label), label)
+    return _read_split(value, label)
+
+
+def _same_split(a: Sequence[np.ndarray], b: Sequence[np.ndarray]) -> bool:
+    return all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
 
 
 def _labels(labels: Sequence[str], hidden: bool, index: int) -> list[str]:
@@ -178,9 +228,13 @@ def _labels(labels: Sequence[str], hidden: bool, index: int) -> list[str]:
 
 def _split_probe(label: str, cases: Sequence[SplitCase], hidden: bool, time_limit: float | None,
                  index: int) -> Probe:
+    """Each case split with its own seed, then judged in turn."""
+
     def test(fn: Any) -> None:
-        for case, lab in zip(cases, _labels([c.label for c in cases], hidden, index), strict=True):
-            _call_split(fn, case, lab, time_limit)
+        labelled = list(zip(cases, _labels([c.label for c in cases], hidden, index), strict=True))
+        parts = Gathered(partial(_split_parts, fn, case, lab, time_limit, case.seed) for case, lab in labelled)
+        for i, (case, lab) in enumerate(labelled):
+            analyse_split(case, parts.get(i), lab)
 
     return Probe(label, test)
 
@@ -191,14 +245,19 @@ def _rng_probe(label: str, case: SplitCase, other_seeds: Sequence[int], hidden: 
 
     def test(fn: Any) -> None:
         lab = _labels([case.label], hidden, index)[0]
-        first = _call_split(fn, case, lab, time_limit)
-        again = _call_split(fn, case, lab, time_limit)
-        if not all(np.array_equal(a, b) for a, b in zip(first, again, strict=True)):
+        seeds = [case.seed, case.seed, *other_seeds]
+        parts = Gathered(partial(_split_parts, fn, case, lab, time_limit, seed) for seed in seeds)
+
+        def rows(i: int) -> tuple[np.ndarray, np.ndarray]:
+            return analyse_split(case, parts.get(i), lab)
+
+        first, again = rows(0), rows(1)
+        if not _same_split(first, again):
             if case.n >= SHUFFLE_MIN_ROWS:
                 raise _split_mistake("ignores_rng")
             raise Problem(L.SPLIT_NOT_REPRODUCIBLE.format(label=lab))
-        others = [_call_split(fn, case, lab, time_limit, seed=s) for s in other_seeds]
-        if all(all(np.array_equal(a, b) for a, b in zip(first, o, strict=True)) for o in others):
+        others = [rows(i) for i in range(2, len(seeds))]
+        if all(_same_split(first, o) for o in others):
             raise _split_mistake("ignores_rng")
 
     return Probe(label, test)
@@ -310,6 +369,9 @@ NONE = -3
 """The 'epoch' of params that are None."""
 _MISSING = object()
 
+Call = Callable[..., Any]
+"""How :func:`run_stopper` calls the class and its objects: :func:`call_learner`'s arguments and result."""
+
 
 @dataclass(frozen=True)
 class StopCase:
@@ -375,20 +437,31 @@ class StopTrace:
                 and bool(np.isclose(self.best_loss, other.best_loss, rtol=1e-6, atol=1e-12, equal_nan=True)))
 
 
-def _attribute(stopper: Any, attr: str, label: str, time_limit: float | None) -> Any:
-    value = call_learner(STOP_NAME, lambda: getattr(stopper, attr, _MISSING), (), label, (), time_limit)
-    if value is _MISSING:
+def _look_up(obj: Any, attr: str) -> tuple[bool, Any]:
+    """``(True, obj.attr)``, or ``(False, None)`` when ``obj`` has no such attribute: a pair a record can hold."""
+    try:
+        return True, getattr(obj, attr)
+    except AttributeError:
+        return False, None
+
+
+def _attribute(stopper: Any, attr: str, label: str, time_limit: float | None, call: Call) -> Any:
+    """The stopper's ``attr``, read through ``call``; a Problem if it has none."""
+    found, value = call(STOP_NAME, partial(_look_up, stopper, attr), (), label, (), time_limit)
+    if not found:
         raise Problem(L.STOP_MISSING.format(attr=f"`{attr}`", label=label))
     return value
 
 
-def run_stopper(cls: Any, case: StopCase, label: str, time_limit: float | None = DEFAULT_TIME_LIMIT) -> StopTrace:
+def run_stopper(cls: Any, case: StopCase, label: str, time_limit: float | None = DEFAULT_TIME_LIMIT,
+                call: Call = call_learner) -> StopTrace:
     """Drive ``cls`` through ``case`` like a training loop: change the params in place, call step, stop when told.
 
     After the loop the params change once more (training code often goes on using them), then the stopper's
-    best_loss, best_epoch, best_params and restore() are read.
+    best_loss, best_epoch, best_params and restore() are read. Every use of the class and its object goes through
+    ``call``: :func:`call_learner` for the learner's class, :func:`call_trusted` for the reference and bank entries.
     """
-    stopper = call_learner(STOP_NAME, cls, case.args, label, (), time_limit)
+    stopper = call(STOP_NAME, cls, case.args, label, (), time_limit)
     if not callable(getattr(stopper, "step", None)):
         args = ", ".join(map(str, case.args))
         raise Problem(L.STOP_NOT_A_CLASS.format(args=args, what="None" if stopper is None else
@@ -397,7 +470,7 @@ def run_stopper(cls: Any, case: StopCase, label: str, time_limit: float | None =
     stop_at = None
     for epoch, loss in enumerate(case.losses):
         _set_params(params, epoch, case.shapes)
-        answer = call_learner(STOP_NAME, lambda loss=loss: stopper.step(loss, params), (), label, (), time_limit)
+        answer = call(STOP_NAME, lambda loss=loss: stopper.step(loss, params), (), label, (), time_limit)
         if not isinstance(answer, bool | np.bool_):
             what = "None" if answer is None else f"a {type(answer).__name__}"
             raise Problem(L.STEP_NOT_BOOL.format(what=what, epoch=epoch, label=label))
@@ -405,11 +478,11 @@ def run_stopper(cls: Any, case: StopCase, label: str, time_limit: float | None =
             stop_at = epoch
             break
     _set_params(params, len(case.losses) + 3, case.shapes)
-    best_loss = _attribute(stopper, "best_loss", label, time_limit)
-    best_epoch = _attribute(stopper, "best_epoch", label, time_limit)
-    best_params = _attribute(stopper, "best_params", label, time_limit)
-    restore = _attribute(stopper, "restore", label, time_limit)
-    restored = call_learner(STOP_NAME, restore, (), label, (), time_limit) if callable(restore) else _MISSING
+    best_loss = _attribute(stopper, "best_loss", label, time_limit, call)
+    best_epoch = _attribute(stopper, "best_epoch", label, time_limit, call)
+    best_params = _attribute(stopper, "best_params", label, time_limit, call)
+    restore = _attribute(stopper, "restore", label, time_limit, call)
+    restored = call(STOP_NAME, restore, (), label, (), time_limit) if callable(restore) else _MISSING
     if restored is _MISSING:
         raise Problem(L.STOP_MISSING.format(attr="`restore()` method", label=label))
     try:
@@ -455,27 +528,63 @@ def _difference(got: StopTrace, expected: StopTrace, label: str) -> Problem:
     return _params_sentence(L.RESTORED, got.restored, expected.restored, label)
 
 
-def _known_stop_mistake(fn: Any, cases: Sequence[StopCase], time_limit: float | None) -> Mistake | None:
-    """The first bank entry that behaves like the learner's class on every case."""
-    try:
-        runs = [(case, run_stopper(fn, case, case.label, time_limit)) for case in cases]
-    except Problem:
+class StopRuns:
+    """The learner's class driven once through every case of the check, each under the label its probe shows.
+
+    The first probe to ask makes all the runs (see :class:`Gathered`), so that a probe that finds a difference
+    names a known mistake from the learner's traces on the whole battery without calling its code again.
+    """
+
+    def __init__(self, time_limit: float | None):
+        self.time_limit = time_limit
+        self.labelled: list[tuple[StopCase, str]] = []
+        self._fn: Any = None
+        self._runs: Gathered | None = None
+
+    def add(self, cases: Sequence[StopCase], labels: Sequence[str]) -> range:
+        """Add a probe's cases with their labels; where they are among the runs."""
+        start = len(self.labelled)
+        self.labelled += zip(cases, labels, strict=True)
+        return range(start, len(self.labelled))
+
+    @property
+    def cases(self) -> list[StopCase]:
+        """Every case of the check, in order: the battery a known mistake must match."""
+        return [case for case, _ in self.labelled]
+
+    def of(self, fn: Any) -> Gathered:
+        """The runs of ``fn`` on every case, made the first time they are asked for."""
+        if self._runs is None or self._fn is not fn:
+            self._fn = fn
+            self._runs = Gathered(partial(run_stopper, fn, case, label, self.time_limit)
+                                  for case, label in self.labelled)
+        return self._runs
+
+
+def _known_stop_mistake(cases: Sequence[StopCase], runs: Gathered) -> Mistake | None:
+    """The first bank entry that behaves like the learner's class on every case (None if a run had a Problem)."""
+    if runs.problem is not None:
         return None
     for mistake in mistakes.STOP_BANK:
-        if all(run_stopper(mistake.fn, case, case.label, None).same_as(got) for case, got in runs):
+        if all(run_stopper(mistake.fn, case, case.label, None, call_trusted).same_as(got)
+               for case, got in zip(cases, runs.results, strict=True)):
             return mistake
     return None
 
 
-def _stop_probe(label: str, cases: Sequence[StopCase], battery: Sequence[StopCase], hidden: bool,
-                time_limit: float | None, index: int) -> Probe:
+def _stop_probe(label: str, indices: range, runs: StopRuns) -> Probe:
+    """The runs at ``indices`` compared with the reference's; at the first difference, the known mistake it shows,
+    or else what differs."""
+
     def test(fn: Any) -> None:
-        for case, lab in zip(cases, _labels([c.label for c in cases], hidden, index), strict=True):
-            got = run_stopper(fn, case, lab, time_limit)
-            expected = run_stopper(reference.EarlyStopping, case, lab, None)
+        traces = runs.of(fn)
+        for i in indices:
+            case, lab = runs.labelled[i]
+            got = traces.get(i)
+            expected = run_stopper(reference.EarlyStopping, case, lab, None, call_trusted)
             if got.same_as(expected):
                 continue
-            mistake = _known_stop_mistake(fn, battery, time_limit)
+            mistake = _known_stop_mistake(runs.cases, traces)
             if mistake is not None:
                 raise Problem(M.KNOWN_MISTAKE.format(name=STOP_NAME, explanation=mistake.explanation),
                               mistake=mistake.id)
@@ -523,7 +632,6 @@ def stop_probes(*, seed: int | None = None, cases: Sequence[Sequence[Any]] | Non
     extra = [StopCase(f"extra case {i}", int(p), float(d), tuple(float(v) for v in losses))
              for i, (p, d, losses) in enumerate(cases or (), 1)]
     random_cases = _random_stop_cases(rng) + extra
-    battery = [*FIXED_STOP_CASES, *random_cases]
     groups = [
         ("the overfitting curve: stops 3 epochs after the validation minimum, keeps a copy of the best params "
          "while the loop changes them in place, and restore() returns them", [CURVE]),
@@ -535,7 +643,9 @@ def stop_probes(*, seed: int | None = None, cases: Sequence[Sequence[Any]] | Non
         ("a NaN validation loss is not an improvement", [NAN_CASE]),
         ("noisy validation curves with several patience and min_delta values", random_cases),
     ]
-    return [_stop_probe(label, group, battery, hidden, time_limit, i) for i, (label, group) in enumerate(groups, 1)]
+    runs = StopRuns(time_limit)  # every case of every group: FIXED_STOP_CASES, then the random and extra ones
+    return [_stop_probe(label, runs.add(group, _labels([c.label for c in group], hidden, i)), runs)
+            for i, (label, group) in enumerate(groups, 1)]
 
 
 def EarlyStopping(

@@ -6,6 +6,11 @@ the value returned, the parameters afterwards, and (through a recording layer at
 model) the mode and gradient switch under which every forward pass ran. The same set-up is built
 afresh for the reference epoch and for each known mistake, so results can be compared exactly.
 
+Every probe first gathers the learner's calls (:func:`_gather`), then judges what they did. The judging
+reads the lesson's ``reference`` and ``mistakes``, which are withheld in the grading kernel: there a probe
+stops at its first use of them, so every call the grader will ask for must have been made by then. Nothing
+reads them at import either (:func:`_behaviour_problem` looks an entry up when a verdict names it).
+
 torch is imported inside functions only: ``from lesson_utils import check`` does not import it.
 """
 
@@ -23,8 +28,10 @@ import numpy as np
 from .. import messages as M
 from ..harness import Mistake, Probe, Problem, call_learner, run_probes
 from ..outputs import format_number, is_torch_tensor
+from ..withheld import withheld
 from . import messages as L
-from . import mistakes, reference
+
+mistakes, reference = withheld(__package__, "mistakes", "reference")
 
 TRAIN_NAME = "train_one_epoch"
 TRAIN_SIGNATURE = "train_one_epoch(model, loader, loss_fn, optimizer)"
@@ -172,22 +179,39 @@ def _random_setups(rng: np.random.Generator, prefix: str = "random") -> list[Set
 
 # --- reading and comparing results ----------------------------------------------------
 
+NO_ITEM = "no_item"
+"""The behaviour bank entry, in both banks, that a returned tensor still tied to the graph is named as."""
 
-def read_loss(value: Any, name: str, label: str, tensor_mistake: Mistake | None) -> float:
+
+def _behaviour_problem(name: str, mistake_id: str) -> Problem:
+    """The verdict naming the entry ``mistake_id`` of the behaviour bank of exercise ``name``.
+
+    The bank is read here only, when a verdict names the entry: it is withheld in the grading kernel.
+    """
+    bank = mistakes.TRAIN_BEHAVIOUR_BANK if name == TRAIN_NAME else mistakes.EVAL_BEHAVIOUR_BANK
+    mistake = next(m for m in bank if m.id == mistake_id)
+    return Problem(M.KNOWN_MISTAKE.format(name=name, explanation=mistake.explanation), mistake=mistake.id)
+
+
+def _is_mean_loss(value: Any) -> bool:
+    """Whether ``value`` is a plain real number, the one kind of answer :func:`read_loss` accepts."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and not is_torch_tensor(value)
+
+
+def read_loss(value: Any, name: str, label: str, tensor_mistake: str | None) -> float:
     """The learner's mean loss as a float, or a :class:`Problem` saying what is wrong with it.
 
-    A tensor is named as ``tensor_mistake`` (losses added up as tensors) when it still requires
-    grad, or for evaluate always; a plain tensor from train_one_epoch gets the general sentence.
+    A tensor is named as the behaviour bank's entry ``tensor_mistake`` (losses added up as tensors) when it
+    still requires grad, or for evaluate always; a plain tensor from train_one_epoch gets the general sentence.
     """
+    if _is_mean_loss(value):
+        return float(value)
     if value is None:
         raise Problem(M.RETURNED_NONE.format(name=name, label=label))
     if is_torch_tensor(value):
         if tensor_mistake is not None and (name == EVAL_NAME or bool(getattr(value, "requires_grad", False))):
-            raise Problem(M.KNOWN_MISTAKE.format(name=name, explanation=tensor_mistake.explanation),
-                          mistake=tensor_mistake.id)
+            raise _behaviour_problem(name, tensor_mistake)
         raise Problem(L.RETURNED_TENSOR.format(name=name, label=label))
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return float(value)
     raise Problem(M.RETURNED_WRONG_TYPE.format(name=name, label=label, type=type(value).__name__, what=L.MEAN_LOSS))
 
 
@@ -218,19 +242,12 @@ class Epoch:
 
 
 def _quiet_epoch(fn: Callable[..., Any], setup: Setup, with_optimizer: bool) -> Epoch:
-    """The reference's or a bank entry's epoch on a fresh build of ``setup``."""
+    """The reference's or a bank entry's epoch on a fresh build of ``setup`` (trusted code, called directly)."""
     built = build(setup)
     args = (built.model, built.loader, built.loss_fn) + ((built.optimizer,) if with_optimizer else ())
     value = fn(*args)
     loss = float(value.item()) if is_torch_tensor(value) else float(value)
     return Epoch(loss=loss, params=built.params())
-
-
-def _learner_call(name: str, fn: Any, built: Built, label: str, time_limit: float | None,
-                  with_optimizer: bool) -> Any:
-    """Call the learner's function on the very objects of ``built`` (so the check can look at them after)."""
-    args = (built.model, built.loader, built.loss_fn) + ((built.optimizer,) if with_optimizer else ())
-    return call_learner(name, lambda: fn(*args), (), label, (), time_limit)
 
 
 def _known(bank: tuple[Mistake, ...], got: Epoch, setup: Setup, with_optimizer: bool) -> Mistake | None:
@@ -252,59 +269,125 @@ def _index(probe: int, j: int, count: int) -> str:
     return str(probe) if count == 1 else f"{probe}.{j}"
 
 
-# --- train_one_epoch -----------------------------------------------------------------
+# --- the learner's calls, all made before anything is judged ---------------------------
 
-_NO_ITEM = next(m for m in mistakes.TRAIN_BEHAVIOUR_BANK if m.id == "no_item")
-_NO_TRAIN_MODE = next(m for m in mistakes.TRAIN_BEHAVIOUR_BANK if m.id == "no_train_mode")
+
+@dataclass
+class Run:
+    """One call of the learner's function on a fresh build of a set-up: the objects it was handed (to look at
+    after) and what it returned, or the :class:`Problem` it raised (kept, to be raised when it is judged)."""
+
+    name: str
+    setup: Setup
+    label: str
+    built: Built
+    value: Any = None
+    problem: Problem | None = None
+
+    @property
+    def ran_model(self) -> bool:
+        return bool(self.built.recorder.log)
+
+    def settled(self) -> bool:
+        """Whether this call alone ends its probe, whatever a correct epoch gives: it raised, it returned
+        something other than a number, or (evaluate) it never ran the model."""
+        if self.problem is not None or not _is_mean_loss(self.value):
+            return True
+        return self.name == EVAL_NAME and not self.ran_model
+
+    def returned(self) -> Any:
+        """What the call returned; the Problem it raised, raised again."""
+        if self.problem is not None:
+            raise self.problem
+        return self.value
+
+    def loss(self) -> float:
+        """The mean loss the call returned, or the Problem with it (and, for evaluate, with a model never run)."""
+        loss = read_loss(self.returned(), self.name, self.label, NO_ITEM)
+        if self.name == EVAL_NAME and not self.ran_model:
+            raise Problem(L.NO_FORWARD.format(name=EVAL_NAME, label=self.label, batches=self.setup.batches))
+        return loss
+
+    def epoch(self) -> Epoch:
+        return Epoch(loss=self.loss(), params=self.built.params())
+
+
+def _learner_call(name: str, fn: Any, built: Built, label: str, time_limit: float | None,
+                  with_optimizer: bool) -> Any:
+    """Call the learner's function on the very objects of ``built`` (so the check can look at them after)."""
+    args = (built.model, built.loader, built.loss_fn) + ((built.optimizer,) if with_optimizer else ())
+    return call_learner(name, lambda: fn(*args), (), label, (), time_limit)
+
+
+def _run(name: str, fn: Any, setup: Setup, label: str, time_limit: float | None) -> Run:
+    """The learner's ``fn`` (exercise ``name``) called once on a fresh build of ``setup``."""
+    built = build(setup)
+    try:
+        value = _learner_call(name, fn, built, label, time_limit, with_optimizer=name == TRAIN_NAME)
+    except Problem as problem:
+        return Run(name, setup, label, built, problem=problem)
+    return Run(name, setup, label, built, value=value)
+
+
+def _gather(name: str, fn: Any, setups: list[Setup], hidden: bool, index: int,
+            time_limit: float | None) -> list[Run]:
+    """The learner's calls on each of ``setups`` in turn (labelled as cases ``index.j``), made before any is
+    judged; they stop after a call that settles the probe by itself (:meth:`Run.settled`)."""
+    runs = []
+    for j, setup in enumerate(setups, 1):
+        runs.append(_run(name, fn, setup, _case_label(setup, hidden, _index(index, j, len(setups))), time_limit))
+        if runs[-1].settled():
+            break
+    return runs
+
+
+# --- train_one_epoch -----------------------------------------------------------------
 
 
 def _train_returns_float(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
     def test(fn: Any) -> None:
-        lab = _case_label(setup, hidden, str(index))
-        built = build(setup)
-        read_loss(_learner_call(TRAIN_NAME, fn, built, lab, time_limit, True), TRAIN_NAME, lab, _NO_ITEM)
+        _run(TRAIN_NAME, fn, setup, _case_label(setup, hidden, str(index)), time_limit).loss()
 
     return Probe(label, test)
 
 
 def _train_mode_probe(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
     def test(fn: Any) -> None:
-        lab = _case_label(setup, hidden, str(index))
-        built = build(setup)
-        _learner_call(TRAIN_NAME, fn, built, lab, time_limit, True)
-        if not built.recorder.log:
-            raise Problem(L.NO_FORWARD.format(name=TRAIN_NAME, label=lab, batches=setup.batches))
-        if not all(training for training, _ in built.recorder.log):
-            raise Problem(M.KNOWN_MISTAKE.format(name=TRAIN_NAME, explanation=_NO_TRAIN_MODE.explanation),
-                          mistake=_NO_TRAIN_MODE.id)
+        run = _run(TRAIN_NAME, fn, setup, _case_label(setup, hidden, str(index)), time_limit)
+        run.returned()
+        if not run.ran_model:
+            raise Problem(L.NO_FORWARD.format(name=TRAIN_NAME, label=run.label, batches=setup.batches))
+        if not all(training for training, _ in run.built.recorder.log):
+            raise _behaviour_problem(TRAIN_NAME, "no_train_mode")
 
     return Probe(label, test)
+
+
+def _judge_train(run: Run, hidden: bool) -> None:
+    """Compare one gathered epoch with the reference's on the same set-up; name the mistake if it is a known one."""
+    setup, lab = run.setup, run.label
+    got = run.epoch()
+    expected = _quiet_epoch(reference.train_one_epoch, setup, True)
+    if got.same_as(expected, setup):
+        return
+    mistake = _known(mistakes.TRAIN_BANK, got, setup, True)
+    if mistake is not None:
+        raise Problem(M.KNOWN_MISTAKE.format(name=TRAIN_NAME, explanation=mistake.explanation), mistake=mistake.id)
+    params_ok = got.same_params(expected, setup)
+    if hidden:
+        what = "mean loss differs" if params_ok else "parameters differ"
+        raise Problem(L.TRAIN_WRONG_HIDDEN.format(what=what, label=lab))
+    if not params_ok:
+        raise Problem(L.TRAIN_WRONG_PARAMS.format(label=lab, diff=f"{got.largest_difference(expected):.3g}"))
+    raise Problem(L.TRAIN_WRONG_LOSS.format(label=lab, got=format_number(np.asarray(got.loss)),
+                                            expected=format_number(np.asarray(expected.loss))))
 
 
 def _train_values_probe(label: str, setups: list[Setup], hidden: bool, time_limit: float | None,
                         index: int) -> Probe:
     def test(fn: Any) -> None:
-        for j, setup in enumerate(setups, 1):
-            lab = _case_label(setup, hidden, _index(index, j, len(setups)))
-            built = build(setup)
-            value = _learner_call(TRAIN_NAME, fn, built, lab, time_limit, True)
-            got = Epoch(loss=read_loss(value, TRAIN_NAME, lab, _NO_ITEM), params=built.params())
-            expected = _quiet_epoch(reference.train_one_epoch, setup, True)
-            if got.same_as(expected, setup):
-                continue
-            mistake = _known(mistakes.TRAIN_BANK, got, setup, True)
-            if mistake is not None:
-                raise Problem(M.KNOWN_MISTAKE.format(name=TRAIN_NAME, explanation=mistake.explanation),
-                              mistake=mistake.id)
-            params_ok = got.same_params(expected, setup)
-            if hidden:
-                what = "mean loss differs" if params_ok else "parameters differ"
-                raise Problem(L.TRAIN_WRONG_HIDDEN.format(what=what, label=lab))
-            if not params_ok:
-                raise Problem(L.TRAIN_WRONG_PARAMS.format(label=lab,
-                                                          diff=f"{got.largest_difference(expected):.3g}"))
-            raise Problem(L.TRAIN_WRONG_LOSS.format(label=lab, got=format_number(np.asarray(got.loss)),
-                                                    expected=format_number(np.asarray(expected.loss))))
+        for run in _gather(TRAIN_NAME, fn, setups, hidden, index, time_limit):
+            _judge_train(run, hidden)
 
     return Probe(label, test)
 
@@ -363,43 +446,35 @@ train_one_epoch.__name__ = train_one_epoch.__qualname__ = TRAIN_NAME
 
 # --- evaluate ------------------------------------------------------------------------
 
-_EVAL_NO_ITEM = next(m for m in mistakes.EVAL_BEHAVIOUR_BANK if m.id == "no_item")
-_GRAD_ENABLED = next(m for m in mistakes.EVAL_BEHAVIOUR_BANK if m.id == "grad_enabled")
-_NO_EVAL_MODE = next(m for m in mistakes.EVAL_BEHAVIOUR_BANK if m.id == "no_eval_mode")
 
-
-def _eval_call(fn: Any, setup: Setup, lab: str, time_limit: float | None) -> tuple[Built, float]:
-    built = build(setup)
-    value = _learner_call(EVAL_NAME, fn, built, lab, time_limit, False)
-    loss = read_loss(value, EVAL_NAME, lab, _EVAL_NO_ITEM)
-    if not built.recorder.log:
-        raise Problem(L.NO_FORWARD.format(name=EVAL_NAME, label=lab, batches=setup.batches))
-    return built, loss
+def _eval_run(fn: Any, setup: Setup, lab: str, time_limit: float | None) -> Run:
+    """One call of the learner's evaluate, its mean loss read (a Problem if it is not one, or the model never ran)."""
+    run = _run(EVAL_NAME, fn, setup, lab, time_limit)
+    run.loss()
+    return run
 
 
 def _eval_returns_float(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
     def test(fn: Any) -> None:
-        _eval_call(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
+        _eval_run(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
 
     return Probe(label, test)
 
 
 def _eval_mode_probe(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
     def test(fn: Any) -> None:
-        built, _ = _eval_call(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
-        if any(training for training, _ in built.recorder.log):
-            raise Problem(M.KNOWN_MISTAKE.format(name=EVAL_NAME, explanation=_NO_EVAL_MODE.explanation),
-                          mistake=_NO_EVAL_MODE.id)
+        run = _eval_run(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
+        if any(training for training, _ in run.built.recorder.log):
+            raise _behaviour_problem(EVAL_NAME, "no_eval_mode")
 
     return Probe(label, test)
 
 
 def _no_grad_probe(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
     def test(fn: Any) -> None:
-        built, _ = _eval_call(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
-        if any(grad_on for _, grad_on in built.recorder.log):
-            raise Problem(M.KNOWN_MISTAKE.format(name=EVAL_NAME, explanation=_GRAD_ENABLED.explanation),
-                          mistake=_GRAD_ENABLED.id)
+        run = _eval_run(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
+        if any(grad_on for _, grad_on in run.built.recorder.log):
+            raise _behaviour_problem(EVAL_NAME, "grad_enabled")
 
     return Probe(label, test)
 
@@ -408,7 +483,7 @@ def _untouched_probe(label: str, setup: Setup, hidden: bool, time_limit: float |
     def test(fn: Any) -> None:
         lab = _case_label(setup, hidden, str(index))
         before = build(setup)
-        built, _ = _eval_call(fn, setup, lab, time_limit)
+        built = _eval_run(fn, setup, lab, time_limit).built
         same_params = Epoch(0.0, built.params()).same_params(Epoch(0.0, before.params()), setup)
         if not same_params or any(g is not None and np.any(g != 0) for g in built.grads()):
             raise Problem(L.EVAL_CHANGED_PARAMS.format(label=lab))
@@ -416,24 +491,27 @@ def _untouched_probe(label: str, setup: Setup, hidden: bool, time_limit: float |
     return Probe(label, test)
 
 
+def _judge_eval(run: Run, hidden: bool) -> None:
+    """Compare one gathered mean loss with the reference's on the same set-up; name the mistake if it is known."""
+    setup, lab = run.setup, run.label
+    got = run.epoch()
+    expected = _quiet_epoch(reference.evaluate, setup, False)
+    if got.same_loss(expected, setup):
+        return
+    mistake = _known(mistakes.EVAL_BANK, got, setup, False)
+    if mistake is not None:
+        raise Problem(M.KNOWN_MISTAKE.format(name=EVAL_NAME, explanation=mistake.explanation), mistake=mistake.id)
+    if hidden:
+        raise Problem(L.EVAL_WRONG_HIDDEN.format(label=lab))
+    raise Problem(L.EVAL_WRONG_LOSS.format(label=lab, got=format_number(np.asarray(got.loss)),
+                                           expected=format_number(np.asarray(expected.loss))))
+
+
 def _eval_values_probe(label: str, setups: list[Setup], hidden: bool, time_limit: float | None,
                        index: int) -> Probe:
     def test(fn: Any) -> None:
-        for j, setup in enumerate(setups, 1):
-            lab = _case_label(setup, hidden, _index(index, j, len(setups)))
-            built, loss = _eval_call(fn, setup, lab, time_limit)
-            got = Epoch(loss=loss, params=built.params())
-            expected = _quiet_epoch(reference.evaluate, setup, False)
-            if got.same_loss(expected, setup):
-                continue
-            mistake = _known(mistakes.EVAL_BANK, got, setup, False)
-            if mistake is not None:
-                raise Problem(M.KNOWN_MISTAKE.format(name=EVAL_NAME, explanation=mistake.explanation),
-                              mistake=mistake.id)
-            if hidden:
-                raise Problem(L.EVAL_WRONG_HIDDEN.format(label=lab))
-            raise Problem(L.EVAL_WRONG_LOSS.format(label=lab, got=format_number(np.asarray(got.loss)),
-                                                   expected=format_number(np.asarray(expected.loss))))
+        for run in _gather(EVAL_NAME, fn, setups, hidden, index, time_limit):
+            _judge_eval(run, hidden)
 
     return Probe(label, test)
 
