@@ -213,7 +213,7 @@ EXPECTED: dict[str, tuple[float, str | None]] = {
                                                        problem=M.RECORD_RAN_OUT.format(name="mse"))),
     "eq_always_true": (3.0, None),
     "imports_the_reference": (3.0, M.FLAG_COURSE_IMPORT.format(module="lesson_utils.lesson01.reference")),
-    "walks_the_stack": (3.0, M.FLAG_TAMPERING.format(cell=4, line=5, what="sys._getframe")),
+    "walks_the_stack": (3.0, M.FLAG_TAMPERING.format(cell=11, line=5, what="sys._getframe")),
     "reads_the_answers": (FULL, None),
     "lying_array": (3.0, None),
     "edited_grade_cells": (2.0, M.FLAG_CELL_EDITED.format(grade_id="check_mse")),

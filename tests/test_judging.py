@@ -19,6 +19,7 @@ from autograder.paths import SOLUTIONS, lessons
 from autograder.repair import grade_id, is_test_cell
 from autograder.scan import import_statements, tampering
 from autograder.worker import Task, run_task
+from lesson_utils.lesson01.check import _mse_fixed
 
 from .nbgrader_course import learner_code
 
@@ -97,7 +98,8 @@ def test_a_record_that_does_not_match_the_check_is_judged_zero():
     assert (empty.passed, empty.points, empty.problem) == (False, 0.0, M.RECORD_RAN_OUT.format(name="mse"))
     cut = judge_cell(MSE, Segment(names, [], ended=False), IMPORTS)
     assert (cut.passed, cut.problem) == (False, M.RECORD_CUT.format(name="check_mse"))
-    forged = [{"call": ["mse", "the worked example", ["0" * 16, []]], "value": 0.18}]
+    first = _mse_fixed()[0].label
+    forged = [{"call": ["mse", first, ["0" * 16, []]], "value": 0.18}]
     other = judge_cell(MSE, Segment(names, forged, ended=True), IMPORTS)
     assert (other.passed, other.problem) == (False, M.RECORD_OTHER_CALL.format(name="mse"))
     found = segments([{"start": "check_mse", "names": names}, {"end": "check_mse", "passed": True}, "junk", 7])
