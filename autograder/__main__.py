@@ -7,7 +7,7 @@ Commands:
 
 For the instructor (each takes --course DIR, default ./course):
   release [LESSON ...]     nbgrader generate_assignment: release/<lesson>/, the learner's copy
-  autograde [LESSON ...]   grade submitted/ (or --from DIR) in the sandbox, then re-check outside it
+  autograde [LESSON ...]   grade submitted/ (or --from DIR): run in the sandbox, judged outside it
   feedback [LESSON ...]    nbgrader generate_feedback, without the hidden tests
   export [--to FILE]       nbgrader export to CSV, checked against the gradebook
   report [--to DIR]        the misconception report: CSV, PNG plots and an HTML page

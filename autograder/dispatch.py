@@ -11,13 +11,14 @@ split where nbgrader touches the database and where it does not:
   the submission and run nbgrader's sanitizing preprocessors (they read the source
   cells from the gradebook), then send the result off as a plain :class:`Task`;
 - **in a worker** (:func:`autograder.worker.run_task`): nbgrader's ``Execute``
-  preprocessor runs that notebook in the sandboxed kernel, and the re-check runs the
-  learner's definitions in a sandboxed process of its own; the worker returns the
-  executed notebook and the verdicts as plain data and never sees the gradebook;
+  preprocessor runs that notebook once in the sandboxed kernel, which records what the
+  learner's code returned to the checks, and the judge (outside the sandbox) gives each
+  grade cell its verdict; the worker returns the judged notebook and the verdicts as
+  plain data and never sees the gradebook;
 - **back in this process**: nbgrader's own ``autograde`` converter runs on the staged
   notebook with ``Execute`` replaced by the worker's outputs (nbgrader creates the
   student and submission, saves the auto grades, the late penalty, ``autograded/``),
-  then the re-check's verdicts go in, then the ledger says ``done``.
+  then the ledger says ``done``.
 
 Idempotent per (learner, lesson): nbgrader keys every record by student, assignment,
 notebook and grade cell and updates it in place, so recording a submission again
@@ -55,7 +56,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .grade import Ledger, Lesson, Options, Recorder, Result, failed, kept_result, other_lessons, sha256, twins_of
-from .worker import Task, run_task
+from .judging.results import Task
+from .worker import run_task
 
 IN_FLIGHT_PER_WORKER = 2
 """Tasks sent ahead per worker: one running, one waiting, so no worker idles while the parent records."""

@@ -1,20 +1,24 @@
-"""Grade a course's submissions: nbgrader in the sandboxed kernel, then the trusted re-check.
+"""Grade a course's submissions in one pass: run each notebook once in the sandbox, judge it outside.
 
-For each submission (``submitted/<student>/<lesson>/<lesson>.ipynb``, never changed):
+For each submission (``submitted/<student>/<lesson>/<lesson>.ipynb``, never changed), :func:`grade_one` reads as
+the steps:
 
-1. :mod:`autograder.repair` reads it into the notebook to grade, written to
-   ``.grading/staged/`` (nbgrader's ``submitted_directory`` for the run), and nbgrader's
-   sanitizing preprocessors prepare it (:meth:`Recorder.prepare`);
-2. a worker (:mod:`autograder.worker`) runs it with nbgrader's ``Execute`` in the
-   sandboxed kernel (:mod:`autograder.kernel`), and the re-check
-   (:mod:`autograder.recheck`) grades the learner's definitions outside that kernel;
-3. back here, nbgrader's own autograde records the executed notebook in the SQLite
-   gradebook, and where the re-check differs, its points go in as nbgrader's manual
-   score, with a comment on the exercise's cell, and the notebook is flagged
-   (:meth:`Recorder.record`).
+1. **intake** (:meth:`Recorder.prepare`, :mod:`autograder.repair`): the file is read without trusting it (never
+   through a link, within the intake's budgets), its grade cells and nbgrader metadata put back as released,
+   written to ``.grading/staged/`` (nbgrader's ``submitted_directory`` for the run), and nbgrader's sanitizing
+   preprocessors prepare it, giving a plain :class:`~autograder.judging.results.Task`;
+2. **the sandboxed run, with records** (:func:`autograder.worker.run_task`): nbgrader's ``Execute`` runs the
+   notebook once, as written, in the sandboxed kernel (:mod:`autograder.kernel`), where the lessons' answers are
+   withheld and each grade cell's checks write down what the learner's code returned
+   (:mod:`autograder.judging.record`);
+3. **the judge** (same worker, outside the sandbox, :mod:`autograder.judging.judge`): the instructor's grade
+   cells run with the real checks on that record; each grade cell's output becomes the judge's lines;
+4. **the gradebook** (:meth:`Recorder.record`): back here, nbgrader's own autograde records the judged notebook
+   in the SQLite gradebook, so nbgrader scores each grade cell as the judge did;
+5. **the ledger** (:class:`Ledger`, written by :mod:`autograder.dispatch`): the submission is marked done.
 
 Only this module's :class:`Recorder` opens the gradebook; :mod:`autograder.dispatch`
-runs step 2 for many submissions at once (see there for why this split).
+runs steps 2 and 3 for many submissions at once (see there for why this split).
 
 ``.grading/ledger.json`` records each submission's hash and state, written atomically
 before and after it is graded: a run killed at any point and started again grades
@@ -41,7 +45,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from sqlalchemy.exc import SAWarning
 
 from . import messages as M
-from .judging.results import CellVerdict, GradeCell
+from .judging.results import CellVerdict, GradeCell, Task
 from .repair import (
     MAX_MB,
     Staged,
@@ -57,7 +61,7 @@ from .repair import (
 from .repair import refused as refuse
 from .sandbox import Limits
 from .scan import import_statements
-from .worker import KERNEL_ERRORS, Task, run_task
+from .worker import KERNEL_ERRORS, run_task
 
 DEFAULT_TIMEOUT = 60.0
 """Seconds one cell may run in the grading kernel."""
@@ -80,7 +84,7 @@ class Result:
     graded_at: float = 0.0
     skipped: bool = False
     seconds: dict[str, float] = field(default_factory=dict)
-    """Where the time went: prepare and record (here), kernel and recheck (in the worker)."""
+    """Where the time went: prepare and record (here), kernel and judge (in the worker)."""
     over_budget: str = ""
     """Which budget the submission ran out of: size, depth or cells at intake, time in the kernel; or ''."""
 
@@ -248,11 +252,11 @@ class Recorder:
     """The trusted parent's side of grading: the only code that opens the gradebook.
 
     :meth:`prepare` stages a submission and runs nbgrader's sanitizing preprocessors on
-    it (they read the gradebook), giving a :class:`~autograder.worker.Task`; :meth:`record`
+    it (they read the gradebook), giving a :class:`~autograder.judging.results.Task`; :meth:`record`
     runs nbgrader's own ``autograde`` converter on the same staged file with ``Execute``
     replaced by :class:`ExecutedElsewhere` (so nbgrader creates the student and the
     submission, saves the auto grades and writes ``autograded/`` as it always does), then
-    writes the re-check's verdicts. The nbgrader configuration is read once per run.
+    checks that the gradebook holds the judge's verdicts. The nbgrader configuration is read once per run.
     """
 
     def __init__(self, course: Path, options: Options):
@@ -377,7 +381,7 @@ class Recorder:
             result.kernel = outcome["kernel"]
         result.seconds.update(outcome.get("seconds", {}))
 
-        # the gradebook: nbgrader's record, the re-check's verdict where they differ
+        # the gradebook: nbgrader's record of the judged notebook, and the judge's verdict should they differ
         with Gradebook(self.coursedir.db_url) as gb:
             try:
                 submission = gb.find_submission(lesson.name, student)
@@ -429,8 +433,9 @@ def grade_one(course: Path, lesson: Lesson, student: str, path: Path, options: O
               others: dict[str, set[str]], recorder: Recorder | None = None) -> Result:
     """Grade one submission end to end in this process (see the module docstring)."""
     recorder = recorder or Recorder(course, options)
-    task, result, staged = recorder.prepare(lesson, student, path, others)
-    return recorder.record(lesson, result, staged, run_task(task))
+    task, result, staged = recorder.prepare(lesson, student, path, others)  # 1. intake
+    outcome = run_task(task)  # 2. the sandboxed run, with records, and 3. the judge
+    return recorder.record(lesson, result, staged, outcome)  # 4. the gradebook
 
 
 def _refusal(error: BaseException) -> str:

@@ -29,7 +29,7 @@ class CommandError(Exception):
 
 def add_commands(commands) -> None:
     for name, text in (("release", "release lessons: nbgrader generate_assignment"),
-                       ("autograde", "grade submissions in the sandbox, then re-check them outside it"),
+                       ("autograde", "run submissions in the sandbox and judge them outside it"),
                        ("feedback", "generate feedback without hidden tests"),
                        ("export", "export grades to CSV, checked against the gradebook"),
                        ("report", "the misconception report (CSV, PNG, HTML)")):

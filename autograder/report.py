@@ -2,7 +2,7 @@
 submissions made each known mistake of the check banks.
 
 Scores come from the gradebook (the record); which check passed and which known
-mistake it matched come from the re-check, kept in ``.grading/ledger.json``.
+mistake it matched come from the judge, kept in ``.grading/ledger.json``.
 :func:`write_report` writes ``misconceptions.csv``, ``scores.csv``,
 ``grade_distribution.png``, ``exercises.png`` and ``index.html`` into one folder.
 """

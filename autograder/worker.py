@@ -24,48 +24,20 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 from lesson_utils.errors import BOLD, RED, RESET
 
 from . import messages as M
 from .judging.judge import judge
-from .judging.results import CellVerdict, GradeCell, cell_key
+from .judging.results import CellVerdict, GradeCell, Task, cell_key
 from .kernel import ENV, KERNEL_NAME, RECORD, install_kernelspec, settings
 from .sandbox import Limits
 from .scan import course_imports, tampering
 
 STARTUP_TIMEOUT = 120
 """Seconds a sandboxed kernel may take to start (a loaded machine is slow, a hung one is not)."""
-
-
-@dataclass(frozen=True)
-class Task:
-    """What a worker needs to grade one submission; every field is plain data (picklable, JSON-like)."""
-
-    lesson: str
-    student: str
-    notebook: str
-    """The notebook nbgrader's sanitizing pass wrote (nbformat JSON text): what the kernel runs."""
-    test_cells: list[bool]
-    """For each cell of ``notebook``: is it one of the instructor's grade cells (never the learner's code)?"""
-    cells: list[tuple[str, str, float]]
-    """The lesson's grade cells from ``source/``: (grade_id, source with the hidden tests, points)."""
-    imports: str
-    given: list[str]
-    """The sources of the released cells (the learner did not write them: not counted as tampering)."""
-    blank: bool = False
-    refused: str | None = None
-    """Why nbgrader's sanitizing refused the notebook (it is then run as staged, with the grade cells' full
-    sources), or None."""
-    timeout: float = 60.0
-    budget: float | None = None
-    """Seconds the whole notebook may run in the kernel (None: no bound but the cells' own)."""
-    limits: dict = field(default_factory=dict)
-    hidden: list[str] = field(default_factory=list)
-    files: dict[str, bytes] = field(default_factory=dict)
-    """Other files of the lesson's source folder (path -> bytes), put beside the notebook as nbgrader does."""
 
 
 _cache: dict = {}

@@ -6,11 +6,11 @@ and buggy mixed), the first ``--per-lesson`` of them, repeated ``--copies`` time
 directories get the same files, and in this one run, side by side:
 
 - stock: ``nbgrader autograde "*"`` (one process for every lesson, the notebook in an ordinary
-  kernel, no re-check), with the course's configuration, whose ``Execute`` waits in slices
+  kernel, no judge), with the course's configuration, whose ``Execute`` waits in slices
   (:mod:`autograder.steady`): plain nbgrader can stall a widget notebook for the whole cell
   time-out under load, which would only flatter the comparison;
-- ours, serial: ``python -m autograder autograde --workers 1`` (the bubblewrap kernel, then the
-  re-check, one submission after another, in one process);
+- ours, serial: ``python -m autograder autograde --workers 1`` (the bubblewrap kernel, recording,
+  then the judge, one submission after another, in one process);
 - ours, parallel: ``python -m autograder autograde`` (``--workers`` = the cores by default, a
   local Dask cluster, one process writing the gradebook);
 

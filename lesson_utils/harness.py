@@ -408,15 +408,15 @@ def run(
         try:
             outcome = _run_case(ex, fn, case, label, time_limit)
         except Problem as stop:
-            print(M.CASE_FAIL.format(label=label))
-            print(M.SUMMARY_STOPPED.format(index=index, n=n))
+            _stopped(hidden, label, index, n, sum(o.passed(ex.rtol, ex.atol) for o in outcomes))
             raise CheckFailed(stop.message, case=case.args, mistake=stop.mistake) from None
         except Withheld:  # the grading kernel: what the learner's function returned is recorded, judged elsewhere
             recorded += 1
             continue
         outcomes.append(outcome)
         ok = outcome.passed(ex.rtol, ex.atol)
-        print((M.CASE_PASS if ok else M.CASE_FAIL).format(label=label))
+        if not hidden:
+            print((M.CASE_PASS if ok else M.CASE_FAIL).format(label=label))
 
     if recorded:
         print(M.RECORDED.format(name=ex.name, n=recorded))
@@ -425,7 +425,7 @@ def run(
     if not failed:
         print((M.SUMMARY_PASS_HIDDEN if hidden else M.SUMMARY_PASS).format(n=n))
         return
-    print(M.SUMMARY_FAIL.format(failed=failed, n=n))
+    print(M.SUMMARY_HIDDEN.format(passed=n - failed, n=n) if hidden else M.SUMMARY_FAIL.format(failed=failed, n=n))
     message, wrong, mistake_id = _explain(ex, outcomes, hidden)
     raise CheckFailed(message, case=wrong.case.args, mistake=mistake_id)
 
@@ -456,6 +456,16 @@ class Probe:
     test: Callable[[Callable[..., Any]], None]
 
 
+def _stopped(hidden: bool, label: str, index: int, n: int, passed: int) -> None:
+    """The lines of a check stopped at case ``index`` of ``n``: that case and where it stopped, or for hidden
+    cases only how many passed (a hidden case is never described, not even by its number in a list)."""
+    if hidden:
+        print(M.SUMMARY_HIDDEN.format(passed=passed, n=n))
+        return
+    print(M.CASE_FAIL.format(label=label))
+    print(M.SUMMARY_STOPPED.format(index=index, n=n))
+
+
 def run_probes(name: str, signature: str, fn: Any, probes: Sequence[Probe], *, hidden: bool = False) -> None:
     """Check behaviour rather than values: run each probe, print a line per probe, stop at the first problem.
 
@@ -471,13 +481,13 @@ def run_probes(name: str, signature: str, fn: Any, probes: Sequence[Probe], *, h
         try:
             probe.test(fn)
         except Problem as problem:
-            print(M.CASE_FAIL.format(label=label))
-            print(M.SUMMARY_STOPPED.format(index=index, n=n))
+            _stopped(hidden, label, index, n, index - 1 - recorded)
             raise CheckFailed(problem.message, case=label, mistake=problem.mistake) from None
         except Withheld:  # the grading kernel: the probe's calls are recorded, its verdict is the grader's
             recorded += 1
             continue
-        print(M.CASE_PASS.format(label=label))
+        if not hidden:
+            print(M.CASE_PASS.format(label=label))
     if recorded:
         print(M.RECORDED.format(name=name, n=recorded))
         return

@@ -18,6 +18,7 @@ SUMMARY_PASS = (
     "function when your notebook is graded."
 )
 SUMMARY_PASS_HIDDEN = "All {n} hidden cases pass."
+SUMMARY_HIDDEN = "{passed} of {n} hidden cases pass."
 SUMMARY_FAIL = "{failed} of {n} cases fail."
 SUMMARY_STOPPED = "Stopped at case {index} of {n}."
 

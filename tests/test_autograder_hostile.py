@@ -224,6 +224,25 @@ def test_nothing_of_the_graders_environment_reaches_the_learner(graded):
     assert sorted(n for n in names if n in os.environ and n not in passed) == []
 
 
+def test_no_answer_reaches_the_learners_notebook(graded):
+    """Did the notebooks that import the reference, walk up to the check, or open the lessons' answer files get
+    nothing of them: no line of a reference in anything graded or fed back, and every file unreadable?"""
+    course = graded["course"]
+    answers = [line.strip() for lesson in sorted((ROOT / "lesson_utils").glob("lesson0*"))
+               for line in (lesson / "reference.py").read_text().splitlines()
+               if len(line.strip()) > 30 and not line.strip().startswith(("#", '"', "def ", "from ", "import "))]
+    assert answers
+    for name in ("imports_the_reference", "walks_the_stack", "reads_the_answers"):
+        for folder in ("autograded", "feedback"):
+            for page in (course / folder / name).rglob("*"):
+                if page.is_file():
+                    text = page.read_text(encoding="utf-8", errors="replace")
+                    assert [line for line in answers if line in text] == [], page
+    nb = nbformat.read(course / "autograded" / "reads_the_answers" / LESSON / f"{LESSON}.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells if c.get("id") == "learner-setup" for o in c.outputs)
+    assert [line.split()[:3] for line in printed.splitlines()] == [["could", "not", "read"]] * 4
+
+
 def test_nothing_a_link_points_at_is_read(graded):
     """Is a submission that is a link graded without reading what it points at: no file of the machine, and no
     other learner's notebook, copied into the course directory or shown in feedback?"""

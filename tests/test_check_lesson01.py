@@ -4,6 +4,7 @@ every wrong one, and say the right sentence?"""
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 import threading
@@ -104,9 +105,9 @@ def test_hidden_mode_passes_reference_without_showing_inputs(name, capsys):
     ex, check_fn = EXERCISES[name]
     check_fn(ex.reference, hidden=True, seed=5, cases=[ex.battery()[0].args])
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("Hidden checks:")
-    assert lines[1:-1] == [M.CASE_PASS.format(label=M.HIDDEN_LABEL.format(index=i)) for i in range(1, len(lines) - 1)]
-    assert lines[-1] == M.SUMMARY_PASS_HIDDEN.format(n=len(lines) - 2)
+    assert len(lines) == 2 and lines[0].startswith("Hidden checks:")
+    n = int(re.search(r" (\d+) more ", lines[0])[1])
+    assert lines[1] == M.SUMMARY_PASS_HIDDEN.format(n=n)
 
 
 @pytest.mark.parametrize("name", EXERCISES)

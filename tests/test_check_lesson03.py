@@ -3,6 +3,7 @@ every wrong one, and say the right sentence?"""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -205,12 +206,12 @@ def test_fit_check_prints_a_line_per_probe(capsys):
 
 @pytest.mark.parametrize("name", CHECKS)
 def test_hidden_mode_shows_no_inputs(name, capsys):
-    """In a grading cell, does the reference pass with only 'hidden case k' lines?"""
+    """In a grading cell, does the reference pass with only a count of hidden cases, nothing about any one of them?"""
     CHECKS[name](getattr(reference, name), hidden=True, seed=5)
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("Hidden checks:")
-    assert lines[1:-1] == [M.CASE_PASS.format(label=M.HIDDEN_LABEL.format(index=i)) for i in range(1, len(lines) - 1)]
-    assert lines[-1] == M.SUMMARY_PASS_HIDDEN.format(n=len(lines) - 2)
+    assert len(lines) == 2 and lines[0].startswith("Hidden checks:")
+    n = int(re.search(r" (\d+) more ", lines[0])[1])
+    assert lines[1] == M.SUMMARY_PASS_HIDDEN.format(n=n)
 
 
 def test_extra_cases_are_checked_too():

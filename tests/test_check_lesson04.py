@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import subprocess
 import sys
 
@@ -259,13 +260,12 @@ def test_probe_checks_print_a_line_per_probe(name, probes, signature, capsys):
 
 @pytest.mark.parametrize("name", CHECKS)
 def test_hidden_mode_shows_no_inputs(name, capsys):
-    """In a grading cell, does the reference pass with only 'hidden case k' lines?"""
+    """In a grading cell, does the reference pass with only a count of hidden cases, nothing about any one of them?"""
     CHECKS[name](getattr(reference, name), hidden=True, seed=5)
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("Hidden checks:")
-    body = [line for line in lines[1:-1] if line != M.CASE_PASS.format(label=L.COUNT_INT_LINE)]
-    assert body == [M.CASE_PASS.format(label=M.HIDDEN_LABEL.format(index=i)) for i in range(1, len(body) + 1)]
-    assert lines[-1] == M.SUMMARY_PASS_HIDDEN.format(n=len(body))
+    assert len(lines) == 2 and lines[0].startswith("Hidden checks:")
+    n = int(re.search(r" (\d+) more ", lines[0])[1])
+    assert lines[1] == M.SUMMARY_PASS_HIDDEN.format(n=n)
 
 
 def test_steps_extra_cases_are_checked_too():

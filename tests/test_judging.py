@@ -14,11 +14,11 @@ from autograder import messages as M
 from autograder.judging.codec import Decoder, Encoder
 from autograder.judging.judge import Segment, judge_cell, segments
 from autograder.judging.record import used_names
-from autograder.judging.results import GradeCell
+from autograder.judging.results import GradeCell, Task
 from autograder.paths import SOLUTIONS, lessons
 from autograder.repair import grade_id, is_test_cell
 from autograder.scan import import_statements, tampering
-from autograder.worker import Task, run_task
+from autograder.worker import run_task
 from lesson_utils.lesson01.check import _mse_fixed
 
 from .nbgrader_course import learner_code

@@ -5,6 +5,7 @@
   ``{"call": [name, label, signature], "value": ...}`` (or ``"problem"``/``"mistake"``, or ``"escaped"``) for
   every call a check makes of the learner's code; ``{"end": grade_id, "error": ...}`` when the cell ends.
   Nothing in it is believed but what the learner's code returned (see :mod:`.judge`);
+- a :class:`Task` (the process that writes the gradebook -> a worker): one submission to run and judge;
 - a :class:`GradeCell` (course -> worker): the instructor's grade cell with its hidden tests;
 - a :class:`CellVerdict` (worker -> the process that writes the gradebook): the judge's verdict on one grade
   cell, with what the learner's feedback shows under it.
@@ -13,7 +14,35 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs to grade one submission; every field is plain data (picklable, JSON-like)."""
+
+    lesson: str
+    student: str
+    notebook: str
+    """The notebook nbgrader's sanitizing pass wrote (nbformat JSON text): what the kernel runs."""
+    test_cells: list[bool]
+    """For each cell of ``notebook``: is it one of the instructor's grade cells (never the learner's code)?"""
+    cells: list[tuple[str, str, float]]
+    """The lesson's grade cells from ``source/``: (grade_id, source with the hidden tests, points)."""
+    imports: str
+    given: list[str]
+    """The sources of the released cells (the learner did not write them: not counted as tampering)."""
+    blank: bool = False
+    refused: str | None = None
+    """Why nbgrader's sanitizing refused the notebook (it is then run as staged, with the grade cells' full
+    sources), or None."""
+    timeout: float = 60.0
+    budget: float | None = None
+    """Seconds the whole notebook may run in the kernel (None: no bound but the cells' own)."""
+    limits: dict = field(default_factory=dict)
+    hidden: list[str] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Other files of the lesson's source folder (path -> bytes), put beside the notebook as nbgrader does."""
 
 
 @dataclass(frozen=True)

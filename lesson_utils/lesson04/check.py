@@ -437,9 +437,9 @@ def steps_per_epoch(
     lines = out.getvalue().splitlines()
     summary = lines.pop()
     if watch.first_float is None:
-        print("\n".join([*lines, M.CASE_PASS.format(label=L.COUNT_INT_LINE), summary]))
+        print("\n".join([*lines, *([] if hidden else [M.CASE_PASS.format(label=L.COUNT_INT_LINE)]), summary]))
         return
-    print("\n".join([*lines, M.CASE_FAIL.format(label=L.COUNT_INT_LINE)]))
+    print("\n".join([*lines, *([] if hidden else [M.CASE_FAIL.format(label=L.COUNT_INT_LINE)])]))
     value, (n, batch_size) = watch.first_float
     kind = type(value).__name__
     message = (L.COUNT_NOT_INT_HIDDEN.format(type=kind) if hidden
