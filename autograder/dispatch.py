@@ -56,7 +56,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .grade import Ledger, Lesson, Options, Recorder, Result, failed, kept_result, other_lessons, sha256, twins_of
-from .judging.results import Task
+from .judging.results import Outcome, Task
 from .worker import run_task
 
 IN_FLIGHT_PER_WORKER = 2
@@ -88,7 +88,7 @@ class InProcess:
         self.queue.append(task)
         return task
 
-    def next_done(self) -> tuple[Task, dict | BaseException]:
+    def next_done(self) -> tuple[Task, Outcome | BaseException]:
         task = self.queue.popleft()
         try:
             return task, run_task(task)
@@ -132,7 +132,7 @@ class OnDask:
             self.done.add(future)
         return future
 
-    def next_done(self) -> tuple[Task, dict | BaseException]:
+    def next_done(self) -> tuple[Task, Outcome | BaseException]:
         future = next(self.done)
         task, _ = self.tasks.pop(future.key)
         try:

@@ -45,7 +45,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from sqlalchemy.exc import SAWarning
 
 from . import messages as M
-from .judging.results import CellVerdict, GradeCell, Task
+from .judging.results import GradeCell, Outcome, Task
 from .repair import (
     MAX_MB,
     Staged,
@@ -228,14 +228,14 @@ class ExecutedElsewhere(NbGraderPreprocessor):
     did not run to the end, it raises as ``Execute`` would have.
     """
 
-    pending: ClassVar[dict[tuple[str, str], dict]] = {}
+    pending: ClassVar[dict[tuple[str, str], Outcome]] = {}
 
     def preprocess(self, nb, resources):
         key = (resources["nbgrader"]["assignment"], resources["nbgrader"]["student"])
         outcome = self.pending[key]
-        if outcome["executed"] is None:
-            raise RuntimeError(f"{outcome['kernel']}: the notebook did not run to the end in the grading kernel")
-        executed = nbformat.reads(outcome["executed"], as_version=4)
+        if outcome.executed is None:
+            raise RuntimeError(f"{outcome.kernel}: the notebook did not run to the end in the grading kernel")
+        executed = nbformat.reads(outcome.executed, as_version=4)
         if [(c.cell_type, c.source) for c in executed.cells] != [(c.cell_type, c.source) for c in nb.cells]:
             raise RuntimeError("the executed notebook does not hold the cells that were sent to be executed")
         for cell, ran in zip(nb.cells, executed.cells, strict=True):
@@ -352,7 +352,7 @@ class Recorder:
                     hidden=[str(p) for p in (self.course, *options.hidden)], files=self.lesson_files(lesson.name))
         return task, result, staged.notebook
 
-    def record(self, lesson: Lesson, result: Result, staged_notebook, outcome: dict) -> Result:
+    def record(self, lesson: Lesson, result: Result, staged_notebook, outcome: Outcome) -> Result:
         """Write a worker's outcome into the gradebook through nbgrader (see the class docstring)."""
         from nbgrader.api import Gradebook
 
@@ -370,16 +370,16 @@ class Recorder:
             ExecutedElsewhere.pending.pop(key, None)
         autograded = self.course / "autograded" / student / lesson.name / f"{lesson.name}.ipynb"
         if not done.get("success") or not autograded.is_file():
-            error = outcome["kernel"] if outcome["executed"] is None else _first_error(done)
+            error = outcome.kernel if outcome.executed is None else _first_error(done)
             result.kernel = error
             result.flags.append(M.FLAG_KERNEL_FAILED.format(error=error))
             autograded.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(staged_notebook, autograded)  # so that feedback can still be generated
-        result.flags.extend(outcome["flags"])
-        result.over_budget = outcome.get("over_budget") or result.over_budget
-        if outcome.get("over_budget"):
-            result.kernel = outcome["kernel"]
-        result.seconds.update(outcome.get("seconds", {}))
+        result.flags.extend(outcome.flags)
+        result.over_budget = outcome.over_budget or result.over_budget
+        if outcome.over_budget:
+            result.kernel = outcome.kernel
+        result.seconds.update(outcome.seconds)
 
         # the gradebook: nbgrader's record of the judged notebook, and the judge's verdict should they differ
         with Gradebook(self.coursedir.db_url) as gb:
@@ -390,7 +390,7 @@ class Recorder:
                 submission = gb.add_submission(lesson.name, student)
             notebook = gb.find_submission_notebook(lesson.name, lesson.name, student)
             disagree = False
-            for verdict in (CellVerdict(**v) for v in outcome["verdicts"]):
+            for verdict in outcome.verdicts:
                 grade = gb.find_grade(verdict.grade_id, lesson.name, lesson.name, student)
                 kernel = grade.auto_score
                 points = verdict.points

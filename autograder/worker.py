@@ -24,14 +24,13 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 from lesson_utils.errors import BOLD, RED, RESET
 
 from . import messages as M
 from .judging.judge import judge
-from .judging.results import CellVerdict, GradeCell, Task, cell_key
+from .judging.results import CellVerdict, GradeCell, Outcome, Task, cell_key
 from .kernel import ENV, KERNEL_NAME, RECORD, install_kernelspec, settings
 from .sandbox import Limits
 from .scan import course_imports, tampering
@@ -215,7 +214,7 @@ def _error_name(error: BaseException) -> str:
     return (f"{name}: {text[-1]}" if text else name)[:120]
 
 
-def run_task(task: Task) -> dict:
+def run_task(task: Task) -> Outcome:
     """Grade one submission (see the module docstring); never raises for anything the learner's code does."""
     import nbformat
 
@@ -267,7 +266,6 @@ def run_task(task: Task) -> dict:
                 cell.outputs = judged_outputs(verdict)
         executed = nbformat.writes(done)
     judged = time.perf_counter()
-    return {"lesson": task.lesson, "student": task.student, "executed": executed, "kernel": kernel,
-            "flags": flags, "verdicts": [asdict(v) for v in verdicts], "over_budget": over_budget,
-            "seconds": {"kernel": ran - started, "judge": judged - ran, "total": time.perf_counter() - started},
-            "pid": os.getpid()}
+    return Outcome(task.lesson, task.student, executed, kernel, flags, verdicts, over_budget,
+                   {"kernel": ran - started, "judge": judged - ran, "total": time.perf_counter() - started},
+                   os.getpid())

@@ -213,8 +213,8 @@ def test_a_worker_needs_no_course_and_recording_twice_counts_once(tmp_path):
     shutil.move(course, away)
     outcome = run_task(task)
     shutil.move(away, course)
-    assert outcome["kernel"] == "ok"
-    assert [v["points"] for v in outcome["verdicts"]] == [2.0, 3.0]
+    assert outcome.kernel == "ok"
+    assert [v.points for v in outcome.verdicts] == [2.0, 3.0]
     for _ in range(2):
         recorded = recorder.record(lesson, copy.deepcopy(result), staged, outcome)
     book = gradebook(course)

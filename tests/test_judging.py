@@ -14,7 +14,7 @@ from autograder import messages as M
 from autograder.judging.codec import Decoder, Encoder
 from autograder.judging.judge import Segment, judge_cell, segments
 from autograder.judging.record import used_names
-from autograder.judging.results import GradeCell, Task
+from autograder.judging.results import GradeCell, Outcome, Task
 from autograder.paths import SOLUTIONS, lessons
 from autograder.repair import grade_id, is_test_cell
 from autograder.scan import import_statements, tampering
@@ -130,7 +130,7 @@ def test_scanning_names_what_reaches_into_modules():
     assert import_statements(cells) == "import numpy as np"
 
 
-def one_pass(lesson: str, answers: dict[str, str]) -> dict:
+def one_pass(lesson: str, answers: dict[str, str]) -> Outcome:
     """The worker's outcome for the lesson's solution notebook with ``answers`` (grade_id -> source) in its
     exercises and every other exercise solved: one run in the sandboxed kernel, then the judge."""
     nb = nbformat.read(SOLUTIONS / f"{lesson}.ipynb", as_version=4)
@@ -160,12 +160,12 @@ def test_one_pass_gives_the_checks_verdicts_on_every_lesson(lesson, who):
     and each known mistake its score, with no flag, and show the judge's lines under each grade cell?"""
     spec = {"answers": {}} if who == "correct" else json.loads((FIXTURES / lesson / f"{who}.json").read_text())
     outcome = one_pass(lesson, spec["answers"])
-    total = sum(v["max_points"] for v in outcome["verdicts"])
-    assert (outcome["kernel"], outcome["flags"]) == ("ok", [])
-    assert sum(v["points"] for v in outcome["verdicts"]) == (total if who == "correct" else spec["score"])
-    executed = nbformat.reads(outcome["executed"], as_version=4)
+    total = sum(v.max_points for v in outcome.verdicts)
+    assert (outcome.kernel, outcome.flags) == ("ok", [])
+    assert sum(v.points for v in outcome.verdicts) == (total if who == "correct" else spec["score"])
+    executed = nbformat.reads(outcome.executed, as_version=4)
     shown = {grade_id(c): c.outputs for c in executed.cells if is_test_cell(c)}
-    for verdict in outcome["verdicts"]:
-        outputs = shown[verdict["grade_id"]]
-        assert outputs[0]["text"] == verdict["output"] and verdict["output"]
-        assert [o["output_type"] for o in outputs[1:]] == ([] if verdict["passed"] else ["error"])
+    for verdict in outcome.verdicts:
+        outputs = shown[verdict.grade_id]
+        assert outputs[0]["text"] == verdict.output and verdict.output
+        assert [o["output_type"] for o in outputs[1:]] == ([] if verdict.passed else ["error"])

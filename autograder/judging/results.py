@@ -8,7 +8,8 @@
 - a :class:`Task` (the process that writes the gradebook -> a worker): one submission to run and judge;
 - a :class:`GradeCell` (course -> worker): the instructor's grade cell with its hidden tests;
 - a :class:`CellVerdict` (worker -> the process that writes the gradebook): the judge's verdict on one grade
-  cell, with what the learner's feedback shows under it.
+  cell, with what the learner's feedback shows under it;
+- an :class:`Outcome` (worker -> the process that writes the gradebook): one submission run and judged.
 """
 
 from __future__ import annotations
@@ -69,3 +70,23 @@ class CellVerdict:
 def cell_key(source: str) -> str:
     """How the kernel's recorder knows a grade cell when it starts: a digest of the source it runs."""
     return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+@dataclass
+class Outcome:
+    """What a worker hands back for one submission: plain data (picklable, for a Dask cluster)."""
+
+    lesson: str
+    student: str
+    executed: str | None
+    """The notebook as the kernel ran it, each grade cell showing the judge's lines (nbformat JSON text), or None
+    when the kernel did not run it to the end."""
+    kernel: str
+    """"ok", what stopped the kernel, or that the notebook ran out of its time budget."""
+    flags: list[str]
+    verdicts: list[CellVerdict]
+    over_budget: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Where the worker's time went: the kernel, the judge, in all."""
+    pid: int = 0
+    """The worker process that made it."""
