@@ -64,32 +64,37 @@ def not_a_file(path: Path) -> str | None:
     return next((name for test, name in KINDS if test(mode)), "not a regular file")
 
 
-def read_regular(path: Path, limit: int) -> bytes | None:
-    """The bytes of the regular file ``path`` (at most ``limit``), opened without following a link and without
-    waiting on a pipe; None when it is anything else by the time it is opened."""
+def _open_regular(path: Path):
+    """``path`` opened for reading when it is a regular file, without following a link and without waiting on a
+    pipe (the check and the open are one: it cannot be swapped between them); None when it is anything else."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return None
+    return os.fdopen(fd, "rb")
+
+
+def read_regular(path: Path, limit: int) -> bytes | None:
+    """The bytes of the regular file ``path`` (at most ``limit``); None when it is anything else."""
+    f = _open_regular(path)
+    if f is None:
+        return None
+    with f:
         return f.read(limit)
 
 
 def copy_regular(source: Path, target: Path) -> bool:
-    """Copy the regular file ``source`` to ``target`` in blocks, opened without following a link; False (and
-    nothing written) when it is anything else by the time it is opened."""
-    try:
-        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
+    """Copy the regular file ``source`` to ``target`` in blocks; False (and nothing written) when it is anything
+    else."""
+    f = _open_regular(source)
+    if f is None:
         return False
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return False
-        with target.open("wb") as out:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                out.write(block)
+    with f, target.open("wb") as out:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            out.write(block)
     return True
 
 
@@ -101,12 +106,11 @@ def fingerprint(path: Path) -> str:
         target = os.readlink(path) if kind == KINDS[0][1] else ""
         digest.update(f"{kind}\0{target}".encode(errors="surrogateescape"))
         return digest.hexdigest()
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as error:
-        digest.update(f"unreadable\0{error}".encode())
+    f = _open_regular(path)
+    if f is None:
+        digest.update(b"unreadable")
         return digest.hexdigest()
-    with os.fdopen(fd, "rb") as f:
+    with f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

@@ -262,3 +262,22 @@ def test_the_trusted_recorder_never_executes_learner_code(tmp_path):
     steps = recorder.api.config.Autograde.autograde_preprocessors
     assert ExecutedElsewhere in steps
     assert [s for s in steps if isinstance(s, type) and issubclass(s, Execute)] == []
+
+
+def test_the_intake_never_reads_through_what_is_not_a_file(tmp_path):
+    """Is a link, a pipe or a directory named for what it is, never read or copied (a pipe does not even block),
+    and does its digest come from what it is, not from what it points at?"""
+    from autograder.repair import copy_regular, fingerprint, not_a_file, read_regular
+
+    notebook = tmp_path / "notebook.ipynb"
+    notebook.write_bytes(b"{}")
+    link = tmp_path / "link.ipynb"
+    link.symlink_to(notebook)
+    pipe = tmp_path / "pipe.ipynb"
+    os.mkfifo(pipe)
+    kinds = {p.name: not_a_file(p) for p in (notebook, link, pipe, tmp_path)}
+    assert kinds == {"notebook.ipynb": None, "link.ipynb": "a symbolic link", "pipe.ipynb": "a named pipe (fifo)",
+                     tmp_path.name: "a directory"}
+    assert [read_regular(p, 100) for p in (notebook, link, pipe)] == [b"{}", None, None]
+    assert not copy_regular(link, tmp_path / "copy") and not (tmp_path / "copy").exists()
+    assert fingerprint(link) != fingerprint(notebook) and fingerprint(pipe) != fingerprint(notebook)
