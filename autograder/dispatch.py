@@ -175,10 +175,11 @@ def grade(course: Path, jobs: list[tuple[str, str, Path]], options: Options, *, 
     loaded: dict[str, tuple[Lesson, dict[str, set[str]]]] = {}
     results: dict[int, Result] = {}
     todo: deque[int] = deque()
+    digests = [sha256(path) for _, _, path in jobs]  # each file read once here, never through a link
     releases = {lesson: sha256(course / "release" / lesson / f"{lesson}.ipynb") for lesson in {j[0] for j in jobs}}
-    twins = twins_of(jobs, releases)
-    for index, (lesson, student, path) in enumerate(jobs):
-        kept = None if force else kept_result(ledger, recorder, lesson, student, sha256(path),
+    twins = twins_of(jobs, digests, releases)
+    for index, (lesson, student, _) in enumerate(jobs):
+        kept = None if force else kept_result(ledger, recorder, lesson, student, digests[index],
                                               twins.get((lesson, student), ()))
         if kept is not None:
             results[index] = kept
@@ -202,7 +203,7 @@ def grade(course: Path, jobs: list[tuple[str, str, Path]], options: Options, *, 
                     if lesson not in loaded:
                         loaded[lesson] = (Lesson(course, lesson), other_lessons(course, lesson))
                     info, others = loaded[lesson]
-                    digest = sha256(path)
+                    digest = digests[index]
                     ledger.put(Result(lesson, student, sha256=digest, status="grading"))
                     started = time.perf_counter()
                     try:

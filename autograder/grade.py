@@ -453,15 +453,14 @@ def _first_error(outcome: dict) -> str:
     return (lines[-1] if lines else "unknown error")[:120]
 
 
-def twins_of(jobs: list[tuple[str, str, Path]], release_digests: dict[str, str]) -> dict[tuple[str, str], tuple]:
+def twins_of(jobs: list[tuple[str, str, Path]], digests: list[str],
+             release_digests: dict[str, str]) -> dict[tuple[str, str], tuple]:
     """(lesson, student) -> the other students who handed in the very same bytes for that lesson (regular files
-    other than the untouched release only)."""
+    other than the untouched release only); ``digests``: each job's :func:`sha256`."""
     by_digest: dict[tuple[str, str], list[str]] = {}
-    for lesson, student, path in jobs:
-        if not_a_file(path) is None:
-            digest = sha256(path)
-            if digest != release_digests.get(lesson):
-                by_digest.setdefault((lesson, digest), []).append(student)
+    for (lesson, student, path), digest in zip(jobs, digests, strict=True):
+        if not_a_file(path) is None and digest != release_digests.get(lesson):
+            by_digest.setdefault((lesson, digest), []).append(student)
     return {(lesson, s): tuple(o for o in students if o != s) for (lesson, _), students in by_digest.items()
             if len(students) > 1 for s in students}
 

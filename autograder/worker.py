@@ -181,24 +181,13 @@ def judged_outputs(cell: CellVerdict) -> list:
     return outputs
 
 
-def not_reached(executed: str, cut: int, test_cells: list[bool], budget: float) -> tuple[str, set[str], int, int]:
-    """The notebook of a run whose budget ran out before cell ``cut``: every grade cell from there on gets an error
-    output saying it was not run (so nbgrader scores it 0).
-
-    Also returns those cells' grade ids, how many of the notebook's code cells ran, and how many it has.
-    """
-    import nbformat
-
-    nb = nbformat.reads(executed, as_version=4)
-    message = M.NOT_REACHED.format(budget=budget)
-    unreached = set()
-    for index, (cell, test) in enumerate(zip(nb.cells, test_cells, strict=True)):
-        if index >= cut and test:
-            cell.outputs = [nbformat.v4.new_output("error", ename="TimeBudget", evalue=message,
-                                                   traceback=[f"TimeBudget: {message}"])]
-            unreached.add(cell.metadata.get("nbgrader", {}).get("grade_id"))
+def not_reached(nb, cut: int, test_cells: list[bool]) -> tuple[set[str], int, int]:
+    """For a run whose budget ran out before cell ``cut`` of ``nb``: the grade ids of the grade cells from there on
+    (they score 0), how many of the notebook's code cells ran, and how many it has."""
+    unreached = {cell.metadata.get("nbgrader", {}).get("grade_id")
+                 for index, (cell, test) in enumerate(zip(nb.cells, test_cells, strict=True)) if index >= cut and test}
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    return nbformat.writes(nb), unreached, sum(i < cut for i in code), len(code)
+    return unreached, sum(i < cut for i in code), len(code)
 
 
 KERNEL_ERRORS = ("CellTimeoutError", "DeadKernelError", "TimeoutError", "RuntimeError")
@@ -243,9 +232,10 @@ def run_task(task: Task) -> Outcome:
     ran = time.perf_counter()
     missing = M.RECORD_MISSING if kernel in ("ok", OUT_OF_TIME) else M.RECORD_NO_KERNEL.format(why=kernel)
     verdicts = judge([GradeCell(*cell) for cell in task.cells], events, task.imports, missing)
+    done = None if executed is None else nbformat.reads(executed, as_version=4)
     over_budget = ""
     if cut is not None:
-        executed, unreached, ran_cells, total = not_reached(executed, cut, task.test_cells, task.budget)
+        unreached, ran_cells, total = not_reached(done, cut, task.test_cells)
         for verdict in verdicts:
             if verdict.grade_id in unreached:
                 verdict.passed, verdict.points, verdict.mistake = False, 0.0, None
@@ -257,8 +247,7 @@ def run_task(task: Task) -> Outcome:
     if any(v.problem == missing for v in verdicts):
         flags.append(M.FLAG_UNJUDGED.format(grade_id=", ".join(v.grade_id for v in verdicts if v.problem == missing),
                                             problem=missing))
-    if executed is not None:
-        done = nbformat.reads(executed, as_version=4)
+    if done is not None:  # each grade cell shows the judge's verdict (for one not reached: that it was not)
         by_id = {v.grade_id: v for v in verdicts}
         for cell, test in zip(done.cells, task.test_cells, strict=True):
             verdict = by_id.get(cell.metadata.get("nbgrader", {}).get("grade_id")) if test else None

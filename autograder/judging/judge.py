@@ -113,7 +113,6 @@ class Record:
             if type(call) is list and len(call) == 3 and all(type(c) is str for c in call[:2]) \
                     and type(call[2]) is list and call[2] and type(call[2][0]) is str:
                 self.by_key.setdefault((call[0], call[1], call[2][0]), []).append(event)
-        self.used = 0
 
     def _find(self, name: str, label: str, args: Any) -> dict:
         computed = signature(args)
@@ -125,7 +124,6 @@ class Record:
         for index, event in enumerate(candidates):
             if same_signature(event["call"][2], computed):
                 del candidates[index]
-                self.used += 1
                 return event
         raise Diverged(M.RECORD_OTHER_CALL.format(name=name))
 
