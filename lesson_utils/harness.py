@@ -22,12 +22,13 @@ import numpy as np
 
 from . import messages as M
 from .errors import CheckFailed
-from .outputs import ARRAY, SCALAR, Output, Parts, Problem, Several, format_number
+from .outputs import ARRAY, SCALAR, Output, Parts, Problem, Several, format_number, is_torch_tensor
 from .withheld import Withheld
 
 __all__ = [
-    "ARRAY", "DEFAULT_TIME_LIMIT", "SCALAR", "Case", "Exercise", "Mistake", "Output", "Probe", "Problem", "Several",
-    "bank_overlaps", "call_learner", "call_live", "calls_through", "diagnose", "make_check", "run", "run_probes",
+    "ARRAY", "ATOL", "DEFAULT_TIME_LIMIT", "RTOL", "SCALAR", "Case", "Exercise", "Mistake", "Output", "Probe",
+    "Problem", "Several", "bank_overlaps", "call_learner", "call_live", "calls_through", "copy_args", "diagnose",
+    "make_check", "quietly", "run", "run_probes", "same_value",
 ]
 
 DEFAULT_TIME_LIMIT = 3.0
@@ -186,28 +187,74 @@ def _has_list(args: Sequence[Any]) -> bool:
     return any(isinstance(a, list | tuple) for a in args)
 
 
+def _as_numpy(value: Any) -> np.ndarray | None:
+    """A torch tensor's values as a NumPy array (``None`` for anything else, or a tensor that cannot be read)."""
+    if not is_torch_tensor(value) or not hasattr(value, "detach"):
+        return None
+    try:
+        return value.detach().cpu().numpy()
+    except Exception:  # a tensor of a kind NumPy cannot hold
+        return None
+
+
+def _same_arrays(a: np.ndarray, b: np.ndarray) -> bool:
+    if a.shape != b.shape or a.dtype != b.dtype:
+        return False
+    if a.dtype != object and a.tobytes() == b.tobytes():
+        return True  # bit for bit the same (the usual case): no need to compare value by value
+    try:
+        return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    except Exception:  # object arrays whose items cannot be compared
+        return False
+
+
+def same_value(a: Any, b: Any, *, ordered: bool = False) -> bool:
+    """Whether ``a`` and ``b`` hold the same values all the way down (dicts, lists, tuples, arrays, tensors,
+    numbers, NaN equal to NaN), for anything a learner may return or keep: it never raises.
+
+    ``ordered``: dicts must also list their keys in the same order. Objects whose ``==`` is not a truth value
+    (or raises) count as the same only if they are the same object.
+    """
+    if isinstance(a, dict) or isinstance(b, dict):
+        if not (isinstance(a, dict) and isinstance(b, dict)):
+            return False
+        keys_a, keys_b = list(a), list(b)
+        if ordered and keys_a != keys_b:
+            return False
+        try:
+            if sorted(map(str, keys_a)) != sorted(map(str, keys_b)) or len(keys_a) != len(keys_b):
+                return False
+            return all(k in b and same_value(a[k], b[k], ordered=ordered) for k in keys_a)
+        except Exception:  # keys that cannot be looked up
+            return a is b
+    tensor_a, tensor_b = _as_numpy(a), _as_numpy(b)
+    if tensor_a is not None or tensor_b is not None:
+        return tensor_a is not None and tensor_b is not None and _same_arrays(tensor_a, tensor_b)
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and _same_arrays(a, b)
+    if isinstance(a, list | tuple) or isinstance(b, list | tuple):
+        return (type(a) is type(b) and len(a) == len(b)
+                and all(same_value(x, y, ordered=ordered) for x, y in zip(a, b, strict=True)))
+    try:
+        return bool(a == b) or bool(a != a and b != b)
+    except Exception:  # objects whose comparison is not a truth value
+        return a is b
+
+
 def _same_inputs(before: Any, after: Any) -> bool:
+    """Whether an argument is as the check gave it (``after`` is the copy the learner's call received)."""
     if isinstance(before, np.random.Generator):
         return True  # drawing from a random generator is what it is for
-    if isinstance(before, np.ndarray):
-        if not (isinstance(after, np.ndarray) and before.shape == after.shape and before.dtype == after.dtype):
-            return False
-        if before.dtype != object and before.tobytes() == after.tobytes():
-            return True  # bit for bit the same (the usual case): no need to compare value by value
-        return bool(np.array_equal(before, after, equal_nan=before.dtype != object))
-    if isinstance(before, dict):
-        return (
-            isinstance(after, dict)
-            and list(before) == list(after)
-            and all(_same_inputs(before[k], after[k]) for k in before)
-        )
-    if isinstance(before, list | tuple):
-        return (
-            type(before) is type(after)
-            and len(before) == len(after)
-            and all(_same_inputs(b, a) for b, a in zip(before, after, strict=True))
-        )
-    return bool(before == after) or (before != before and after != after)
+    if isinstance(before, dict) and isinstance(after, dict):
+        return list(before) == list(after) and all(_same_inputs(before[k], after[k]) for k in before)
+    if isinstance(before, list | tuple) and type(before) is type(after):
+        return len(before) == len(after) and all(_same_inputs(b, a) for b, a in zip(before, after, strict=True))
+    if isinstance(before, (*_PLAIN, np.ndarray, np.generic, dict, list, tuple)) or is_torch_tensor(before):
+        return same_value(before, after, ordered=True)
+    try:
+        return same_value(before, after, ordered=True) or not bool(before == before)
+    except Exception:  # an object that cannot even be compared with itself: nothing to tell
+        return True
 
 
 def _close_one(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> bool:

@@ -130,7 +130,7 @@ WALKS_THE_STACK = (
 )
 READS_STORED = (
     "import pathlib\n\nimport lesson_utils\n\nlessons = pathlib.Path(lesson_utils.__file__).parent\n"
-    "for path in [lessons / 'lesson06' / 'torch_trajectories.npz', lessons / 'lesson06' / 'stored.py',\n"
+    "for path in [lessons / 'lesson06' / 'reference.py', lessons / 'lesson06' / 'mistakes.py',\n"
     "             lessons / 'lesson01' / 'reference.py', lessons / 'lesson01' / 'mistakes.py']:\n    try:\n"
     "        print(path.name, path.read_bytes()[:200])\n    except OSError as error:\n"
     "        print('could not read', path.name, type(error).__name__)\n"

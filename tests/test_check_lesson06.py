@@ -1,5 +1,5 @@
 """Tests of the lesson 06 checks: do they pass every correct optimizer, name every
-known wrong one by its trajectory, and say the right sentence?"""
+known wrong one by its steps, and say the right sentence?"""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -15,7 +16,7 @@ from lesson_utils import check
 from lesson_utils import messages as M
 from lesson_utils.lesson06 import check as lesson06
 from lesson_utils.lesson06 import messages as L
-from lesson_utils.lesson06 import mistakes, reference, stored
+from lesson_utils.lesson06 import mistakes, reference
 
 from .processors import NO_WIDE_PATHS, narrow_simd_env
 
@@ -24,8 +25,8 @@ CHECKS = {name: getattr(check, name) for name in NAMES}
 SPECS = lesson06.SPECS
 
 NEEDS_TORCH = pytest.mark.skipif(importlib.util.find_spec("torch") is None,
-                                 reason="compares with torch.optim on runs that are not stored: needs torch")
-"""The default batteries and the grade cells' are stored, so most of these tests run without torch; not these."""
+                                 reason="compares with torch.optim: needs torch")
+"""The checks compare with the NumPy reference and need no torch; the tests that the reference is torch's do."""
 
 
 def failure(check_fn, fn, **kwargs) -> check.CheckFailed:
@@ -42,17 +43,74 @@ def first_call(name: str) -> str:
 # --- the reference is torch.optim ---------------------------------------------------------
 
 
+def torch_step(spec: lesson06.Spec, call: lesson06.Call) -> lesson06.Step:
+    """torch.optim's own answer to ``call``: an optimizer made fresh, the call's state put into it, one step."""
+    import torch
+
+    tensors = {k: torch.tensor(np.array(v, dtype=np.float64)) for k, v in call.params.items()}
+    kwargs = dict(zip(spec.hyper_names, call.hyper, strict=False))
+    optimizer = getattr(torch.optim, spec.torch_name)(list(tensors.values()), lr=call.lr, **kwargs)
+    for k, t in tensors.items():
+        t.grad = torch.tensor(np.array(call.grads[k], dtype=np.float64))
+        if call.state and spec.counts_steps:
+            optimizer.state[t] = {"step": torch.tensor(float(call.state["step"]), dtype=torch.float64),
+                                  "exp_avg": torch.tensor(call.state["m"][k]),
+                                  "exp_avg_sq": torch.tensor(call.state["v"][k])}
+        elif call.state and call.hyper[0]:
+            optimizer.state[t] = {"momentum_buffer": torch.tensor(call.state["velocity"][k])}
+    with torch.no_grad():
+        optimizer.step()
+    params = {k: t.numpy().copy() for k, t in tensors.items()}
+    states = [optimizer.state[t] for t in tensors.values()]
+    if spec.counts_steps:
+        state = {"step": np.array(float(states[0]["step"])),
+                 "m": {k: s["exp_avg"].numpy().copy() for k, s in zip(tensors, states, strict=True)},
+                 "v": {k: s["exp_avg_sq"].numpy().copy() for k, s in zip(tensors, states, strict=True)}}
+    else:
+        # with momentum 0 torch keeps no buffer: its velocity is the gradient itself
+        state = {"velocity": {k: s["momentum_buffer"].numpy().copy() if call.hyper[0] else call.grads[k]
+                              for k, s in zip(tensors, states, strict=True)}}
+    return lesson06.Step(params, state)
+
+
 @NEEDS_TORCH
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("seed", [None, 3, 11])
-def test_reference_equals_torch_on_every_run(name, seed):
-    """Does the NumPy reference follow torch.optim to float64 precision on every run of the visible and hidden
-    batteries, so that the checks are fair?"""
+def test_reference_equals_torch_on_every_call(name, seed):
+    """Does the NumPy reference give torch.optim's new parameters and new state, to float64 precision, on every
+    call of the visible and hidden batteries (torch's optimizer given the call's state), so that the checks are
+    fair?"""
     spec = SPECS[name]
     for hidden in (False, True):
-        for run in lesson06.battery(spec, seed=seed, hidden=hidden).all_runs():
-            got = lesson06.bank_trajectory(getattr(reference, name), run)
-            assert lesson06._first_parting(got, lesson06.torch_trajectory(spec, run)) is None, run.label
+        for call in lesson06.battery(spec, seed=seed, hidden=hidden).calls():
+            got = lesson06.trusted_step(spec, spec.reference, call)
+            assert lesson06._first_difference(got, torch_step(spec, call)) is None, call.label
+
+
+@NEEDS_TORCH
+@pytest.mark.parametrize("name", NAMES)
+def test_reference_follows_torch_on_the_closed_loops(name):
+    """On the worked bowl's three steps and on the long run to the bowl's minimum, does the reference follow
+    torch.optim's own loop, and end near the minimum as the check asks?"""
+    import torch
+
+    spec = SPECS[name]
+    b = lesson06.battery(spec)
+    for run in (b.worked, b.minimum):
+        tensors = {k: torch.tensor(np.array(v, dtype=np.float64)) for k, v in run.landscape.start.items()}
+        kwargs = dict(zip(spec.hyper_names, run.hyper, strict=False))
+        optimizer = getattr(torch.optim, spec.torch_name)(list(tensors.values()), lr=run.lrs[0], **kwargs)
+        params, state = {k: v.copy() for k, v in run.landscape.start.items()}, {}
+        for lr in run.lrs:
+            grads = run.landscape.grads({k: t.numpy().copy() for k, t in tensors.items()})
+            for k, t in tensors.items():
+                t.grad = torch.tensor(grads[k])
+            optimizer.param_groups[0]["lr"] = lr
+            with torch.no_grad():
+                optimizer.step()
+            params, state = spec.reference(params, run.landscape.grads(params), state, lr, *run.hyper)
+        assert np.allclose(params["w"], tensors["w"].numpy(), rtol=1e-9, atol=1e-12), run.label
+    assert np.max(np.abs(params["w"] - b.minimum.landscape.data["centre"])) < lesson06.NEAR_MINIMUM / 5
 
 
 def test_first_momentum_step_is_plain_sgd_and_velocity_builds_up():
@@ -113,12 +171,21 @@ def test_importing_the_checks_does_not_import_torch():
 # --- correct implementations ---------------------------------------------------------------------
 
 
-def sgd_negative_velocity(params, grads, state, lr, momentum):
-    """Keeps u = -v (u = momentum * u - g, p = p + lr * u), in a list-free state of its own naming."""
-    old = state.get("u", {})
-    u = {k: (momentum * old[k] - np.asarray(grads[k], float)) if k in old else -np.asarray(grads[k], float)
-         for k in params}
-    return {k: params[k] + lr * u[k] for k in params}, {"u": u}
+def sgd_torch_optim(params, grads, state, lr, momentum):
+    """torch.optim.SGD itself, the velocity put into it and read back: torch tensors in the state it returns."""
+    import torch
+
+    tensors = {k: torch.tensor(np.asarray(p, dtype=np.float64)) for k, p in params.items()}
+    optimizer = torch.optim.SGD(list(tensors.values()), lr=lr, momentum=momentum)
+    for k, t in tensors.items():
+        t.grad = torch.as_tensor(np.asarray(grads[k], dtype=np.float64))
+        if state and momentum:
+            optimizer.state[t]["momentum_buffer"] = torch.as_tensor(state["velocity"][k]).clone()
+    with torch.no_grad():
+        optimizer.step()
+    return ({k: t.detach().clone() for k, t in tensors.items()},
+            {"velocity": {k: (optimizer.state[t]["momentum_buffer"] if momentum else t.grad).clone()
+                          for k, t in tensors.items()}})
 
 
 def sgd_loop(params, grads, state, lr, momentum):
@@ -137,29 +204,34 @@ def sgd_loop(params, grads, state, lr, momentum):
 
 
 def adam_torch_order(params, grads, state, lr, betas=(0.9, 0.999), eps=1e-8):
-    """torch's own arithmetic: step_size = lr / bc1, denom = sqrt(v) / sqrt(bc2) + eps; state under other names."""
+    """torch's own arithmetic: step_size = lr / bc1, denom = sqrt(v) / sqrt(bc2) + eps; the step count a float."""
     b1, b2 = betas
-    t = state.get("t", 0.0) + 1.0
-    m = {k: b1 * state["exp_avg"][k] + (1 - b1) * grads[k] if state else (1 - b1) * grads[k] for k in params}
-    v = {k: b2 * state["exp_avg_sq"][k] + (1 - b2) * grads[k] ** 2 if state else (1 - b2) * grads[k] ** 2
-         for k in params}
+    t = state.get("step", 0.0) + 1.0
+    m = {k: b1 * state["m"][k] + (1 - b1) * grads[k] if state else (1 - b1) * grads[k] for k in params}
+    v = {k: b2 * state["v"][k] + (1 - b2) * grads[k] ** 2 if state else (1 - b2) * grads[k] ** 2 for k in params}
     step_size = lr / (1 - b1**t)
     new = {k: params[k] - step_size * m[k] / (np.sqrt(v[k]) / np.sqrt(1 - b2**t) + eps) for k in params}
-    return new, {"t": t, "exp_avg": m, "exp_avg_sq": v}
+    return new, {"step": t, "m": m, "v": v}
 
 
-def adam_moments_as_tuples(params, grads, state, lr, betas=(0.9, 0.999), eps=1e-8):
-    """One entry per parameter: (m, v), and the step count next to them."""
-    t = state.get("step", 0) + 1
-    new_params, moments = {}, {}
-    for k, p in params.items():
-        g = grads[k]
-        m, v = state["moments"][k] if state else (0.0, 0.0)
-        m = betas[0] * m + (1 - betas[0]) * g
-        v = betas[1] * v + (1 - betas[1]) * g * g
-        new_params[k] = p - lr * (m / (1 - betas[0] ** t)) / (np.sqrt(v / (1 - betas[1] ** t)) + eps)
-        moments[k] = (m, v)
-    return new_params, {"step": t, "moments": moments}
+def adam_torch_optim(params, grads, state, lr, betas=(0.9, 0.999), eps=1e-8):
+    """torch.optim.Adam itself, the state put into it and read back: tensors (and a tensor step) in the state."""
+    import torch
+
+    tensors = {k: torch.tensor(np.asarray(p, dtype=np.float64)) for k, p in params.items()}
+    optimizer = torch.optim.Adam(list(tensors.values()), lr=lr, betas=betas, eps=eps)
+    for k, t in tensors.items():
+        t.grad = torch.as_tensor(np.asarray(grads[k], dtype=np.float64))
+        if state:
+            optimizer.state[t] = {"step": torch.as_tensor(state["step"], dtype=torch.float64).clone(),
+                                  "exp_avg": torch.as_tensor(state["m"][k]).clone(),
+                                  "exp_avg_sq": torch.as_tensor(state["v"][k]).clone()}
+    with torch.no_grad():
+        optimizer.step()
+    first = optimizer.state[next(iter(tensors.values()))]
+    return ({k: t.detach().numpy().copy() for k, t in tensors.items()},
+            {"step": first["step"], "m": {k: optimizer.state[t]["exp_avg"] for k, t in tensors.items()},
+             "v": {k: optimizer.state[t]["exp_avg_sq"] for k, t in tensors.items()}})
 
 
 def adamw_subtract_decay(params, grads, state, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01):
@@ -173,34 +245,41 @@ def adamw_via_adam(params, grads, state, lr, betas=(0.9, 0.999), eps=1e-8, weigh
     return adam_torch_order(decayed, grads, state, lr, betas, eps)
 
 
+TORCH_STYLES = [
+    pytest.param("sgd_momentum_step", sgd_torch_optim, marks=NEEDS_TORCH, id="sgd_momentum_step-sgd_torch_optim"),
+    pytest.param("adam_step", adam_torch_optim, marks=NEEDS_TORCH, id="adam_step-adam_torch_optim"),
+]
+"""Correct steps written with torch.optim itself, keeping torch tensors in the state."""
+
 CORRECT = [
     ("sgd_momentum_step", reference.sgd_momentum_step),
-    ("sgd_momentum_step", sgd_negative_velocity),
     ("sgd_momentum_step", sgd_loop),
     ("adam_step", reference.adam_step),
     ("adam_step", adam_torch_order),
-    ("adam_step", adam_moments_as_tuples),
     ("adamw_step", reference.adamw_step),
     ("adamw_step", adamw_subtract_decay),
     ("adamw_step", adamw_via_adam),
 ]
 
 
-@pytest.mark.parametrize(("name", "fn"), CORRECT, ids=[f"{n}-{f.__name__}" for n, f in CORRECT])
+@pytest.mark.parametrize(("name", "fn"), [*CORRECT, *TORCH_STYLES],
+                         ids=[f"{n}-{f.__name__}" for n, f in CORRECT] + [p.id for p in TORCH_STYLES])
 def test_correct_implementations_pass(name, fn, capsys):
-    """Does any correct method (other state layouts, other arithmetic) pass, visibly and in hidden mode?"""
+    """Does any correct method (other arithmetic, loops, torch.optim itself with tensors in the state) pass,
+    visibly and in hidden mode?"""
     assert CHECKS[name](fn) is None
     lines = capsys.readouterr().out.splitlines()
-    assert lines[-1] == M.SUMMARY_PASS.format(n=5)
+    assert lines[-1] == M.SUMMARY_PASS.format(n=6)
     assert not [line for line in lines if line.startswith("  ❌")]
     assert CHECKS[name](fn, hidden=True) is None
 
 
-@NEEDS_TORCH
 @pytest.mark.parametrize(("name", "fn"), CORRECT, ids=[f"{n}-{f.__name__}" for n, f in CORRECT])
-def test_correct_implementations_pass_on_another_seed(name, fn):
-    """Does any correct method pass the hidden battery of another seed too?"""
-    assert CHECKS[name](fn, hidden=True, seed=99) is None
+def test_correct_implementations_pass_on_other_batteries(name, fn):
+    """Does any correct method pass the visible and hidden batteries drawn with other seeds too?"""
+    for seed in (7, 99):
+        assert CHECKS[name](fn, seed=seed) is None
+        assert CHECKS[name](fn, hidden=True, seed=seed) is None
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -212,8 +291,9 @@ def test_check_prints_a_line_per_probe(name, capsys):
     probes = lesson06.probes(spec)
     assert lines[0] == M.PROBES_HEADER.format(signature=spec.signature, n=len(probes))
     assert lines[1:-1] == [M.CASE_PASS.format(label=p.label) for p in probes]
-    assert f"torch.optim.{spec.torch_name}" in probes[1].label and "150 steps" in probes[1].label
-    assert "hidden globals" in probes[-1].label
+    assert [f"torch.optim.{spec.torch_name}" in p.label for p in probes] == [True, True, False, True, True, True]
+    assert "hidden globals" in probes[2].label and "drawn at random" in probes[3].label
+    assert "ends near the minimum" in probes[-1].label
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -226,7 +306,27 @@ def test_hidden_mode_shows_no_inputs(name, capsys):
     assert lines[1] == M.SUMMARY_PASS_HIDDEN.format(n=n)
 
 
-@NEEDS_TORCH
+@pytest.mark.parametrize("name", NAMES)
+def test_calls_are_independent_draws_within_a_real_runs_range(name):
+    """Is every single call's input drawn on its own (no call's parameters or state taken from another call's
+    output), with states as a run would have them: a step count of 1 to 2000, v at least m squared, gradients
+    from 1e-6 to about 3 in size?"""
+    spec = SPECS[name]
+    calls = lesson06.battery(spec).calls() + lesson06.battery(spec, hidden=True).calls()
+    firsts = [c for c in calls if not c.state]
+    assert len(firsts) >= 6
+    params = [np.concatenate([np.ravel(v) for v in c.params.values()]) for c in calls]
+    assert len({p.tobytes() for p in params}) == len(calls)
+    for call in calls:
+        sizes = np.concatenate([np.abs(np.ravel(g)) for g in call.grads.values()])
+        assert sizes.max() < 20 and sizes.min() > 0
+        if call.state and spec.counts_steps:
+            assert 1 <= call.state["step"] <= 2000
+            assert all(np.all(call.state["v"][k] >= call.state["m"][k] ** 2) for k in call.params)
+        elif call.state:
+            assert sorted(call.state["velocity"]) == sorted(call.params)
+
+
 def test_extra_cases_are_run():
     """Are explicit extra (lr, hyperparameters) cases run, and can they catch what the battery misses?"""
     check.adam_step(reference.adam_step, hidden=True, cases=[(0.01,), (0.2, (0.95, 0.9999))])
@@ -237,8 +337,10 @@ def test_extra_cases_are_run():
 
     check.sgd_momentum_step(wrong_at_momentum_08, hidden=True)
     error = failure(check.sgd_momentum_step, wrong_at_momentum_08, hidden=True, cases=[(0.02, 0.8)])
-    assert error.message == L.PARTS_FROM_TORCH_HIDDEN.format(name="sgd_momentum_step", torch="SGD", step=2,
-                                                             label=M.HIDDEN_LABEL.format(index="2.4"), param="W")
+    second_extra = len(lesson06.SGD.variants) * 3 + 2  # the first extra call starts from {}, where v = g
+    assert error.message == L.DIFFERS_HIDDEN.format(name="sgd_momentum_step", torch="SGD",
+                                                    label=M.HIDDEN_LABEL.format(index=f"4.{second_extra}"),
+                                                    what="new_params['W']")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -287,41 +389,64 @@ def test_every_known_mistake_is_named_on_another_seed(name, mistake):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_bank_entries_are_told_apart(name):
-    """Does every bank entry run differently from the reference and from every other entry?"""
+    """Does every bank entry answer the battery's calls differently from the reference and from every other
+    entry?"""
     spec = SPECS[name]
-    runs = lesson06.battery(spec).all_runs()
+    calls = lesson06.battery(spec).calls()
 
-    def trajectories(fn):
-        return [lesson06.bank_trajectory(fn, run) for run in runs]
+    def answers(fn):
+        return [lesson06.trusted_step(spec, fn, call) for call in calls]
 
     def same(a, b):
         return all(lesson06._same(x, y, lesson06.BANK_RTOL, lesson06.BANK_ATOL) for x, y in zip(a, b, strict=True))
 
-    expected = trajectories(getattr(reference, name))
-    results = {m.id: trajectories(m.fn) for m in spec.bank}
+    expected = answers(spec.reference)
+    results = {m.id: answers(m.fn) for m in spec.bank}
     assert [i for i, r in results.items() if same(r, expected)] == []
     ids = list(results)
     assert [(a, b) for a in ids for b in ids if a < b and same(results[a], results[b])] == []
 
 
-def test_lr_in_velocity_passes_at_a_fixed_lr_and_fails_on_the_schedule():
-    """Is lr inside the velocity caught only where it differs: when the learning rate changes?"""
+def test_lr_in_velocity_is_named_by_the_velocity_it_keeps():
+    """Is lr inside the velocity, whose parameters follow torch's from {} at a fixed lr, named at once by the
+    velocity it returns, and also by its steps from a drawn velocity when the state is not compared?"""
     wrong = mistakes.SGD_BANK[[m.id for m in mistakes.SGD_BANK].index("lr_in_velocity")]
     error = failure(check.sgd_momentum_step, wrong.fn)
-    assert error.case == lesson06.probes(lesson06.SGD)[3].label
+    assert error.case == lesson06.probes(lesson06.SGD)[0].label
+    assert error.mistake == "lr_in_velocity"
+    worked = lesson06.battery(lesson06.SGD).worked
+    params, state, ours, theirs = worked.landscape.start, {}, worked.landscape.start, {}
+    for lr in worked.lrs:
+        params, state = wrong.fn(params, worked.landscape.grads(params), state, lr, *worked.hyper)
+        ours, theirs = reference.sgd_momentum_step(ours, worked.landscape.grads(ours), theirs, lr, *worked.hyper)
+        assert np.allclose(params["w"], ours["w"], rtol=1e-12)
+    for call in lesson06.battery(lesson06.SGD).main:
+        new = lesson06.trusted_step(lesson06.SGD, wrong.fn, call).params["W"]
+        assert not np.allclose(new, lesson06.trusted_step(lesson06.SGD, reference.sgd_momentum_step, call).params["W"])
 
 
 @NEEDS_TORCH
 def test_adam_plus_l2_equals_torch_adam_with_weight_decay():
     """Is the bank's 'weight decay in the gradient' exactly torch.optim.Adam(weight_decay=...)?"""
-    import dataclasses
-
-    run = lesson06.battery(lesson06.ADAMW).variants[0]
-    adam_spec = dataclasses.replace(lesson06.ADAM, hyper_names=lesson06.ADAMW.hyper_names)
+    adam_spec = replace(lesson06.ADAM, hyper_names=lesson06.ADAMW.hyper_names)
     l2 = mistakes.ADAMW_BANK[0]
     assert l2.id == "l2_not_decoupled"
-    assert lesson06._first_parting(lesson06.bank_trajectory(l2.fn, run), lesson06.torch_trajectory(adam_spec, run)) \
-        is None
+    for call in lesson06.battery(lesson06.ADAMW).variants[:3]:
+        got = lesson06.trusted_step(lesson06.ADAMW, l2.fn, call)
+        assert lesson06._first_difference(got, torch_step(adam_spec, call)) is None
+
+
+@NEEDS_TORCH
+def test_eps_hat_is_the_other_placement_of_eps():
+    """Is the bank's 'epsilon hat' Adam the same as torch.optim.Adam with eps * sqrt(1 - beta2**t), which is how
+    that variant is usually described?"""
+    eps_hat = next(m for m in mistakes.ADAM_BANK if m.id == "eps_hat")
+    for call in lesson06.battery(lesson06.ADAM).variants:
+        betas, eps = call.hyper
+        t = call.state.get("step", 0) + 1
+        scaled = replace(call, hyper=(betas, eps / np.sqrt(1 - betas[1] ** t)))
+        got = lesson06.trusted_step(lesson06.ADAM, eps_hat.fn, call)
+        assert lesson06._first_difference(got, torch_step(lesson06.ADAM, scaled)) is None
 
 
 # --- no hidden globals ----------------------------------------------------------------------------------------
@@ -336,7 +461,7 @@ def make_global_adam():
             memory.clear()
         new, inner = reference.adam_step(params, grads, memory.get("inner", {}), lr, betas, eps)
         memory["inner"] = inner
-        return new, {"started": True}
+        return new, inner
 
     return adam_with_global_state
 
@@ -347,10 +472,10 @@ def test_state_kept_outside_the_state_dict_is_caught():
     probes = lesson06.probes(lesson06.ADAM)
     error = failure(check.adam_step, make_global_adam())
     assert error.mistake == "hidden_global"
-    assert error.case == probes[-1].label
-    assert error.message == L.HIDDEN_GLOBAL.format(name="adam_step", label=probes[-1].label)
+    assert error.case == probes[2].label
+    assert error.message == L.HIDDEN_GLOBAL.format(name="adam_step", label=probes[2].label)
     hidden = failure(check.adam_step, make_global_adam(), hidden=True)
-    assert hidden.message == L.HIDDEN_GLOBAL.format(name="adam_step", label=M.HIDDEN_LABEL.format(index=4))
+    assert hidden.message == L.HIDDEN_GLOBAL.format(name="adam_step", label=M.HIDDEN_LABEL.format(index=2))
 
 
 def test_tree_compares_nested_values():
@@ -363,6 +488,18 @@ def test_tree_compares_nested_values():
     assert a != b
     assert a != {"step": 1, "m": {"w": np.arange(3.0, dtype=np.float32)}, "betas": (0.9, 0.99)}
     assert a != {"step": 2, "m": {"w": np.arange(3.0)}, "betas": (0.9, 0.99)}
+
+
+@NEEDS_TORCH
+def test_tree_compares_tensors_without_raising():
+    """Does a state holding torch tensors (what a step written with torch.optim keeps) compare by its values, and
+    never raise from inside the check?"""
+    import torch
+
+    a = lesson06.tree({"step": torch.tensor(3.0), "m": {"w": torch.arange(3.0)}})
+    assert a == lesson06.tree({"step": torch.tensor(3.0), "m": {"w": torch.arange(3.0)}})
+    assert a != {"step": torch.tensor(3.0), "m": {"w": torch.zeros(3)}}
+    assert a != {"step": 3.0, "m": {"w": np.arange(3.0)}}
 
 
 # --- bad output from the learner ---------------------------------------------------------------------------------
@@ -421,44 +558,47 @@ def test_state_that_is_not_a_dict():
                                                     example=lesson06.ADAM.state_example)
 
 
-@NEEDS_TORCH
 def test_nan_parameters():
-    """Does a step that produces NaN (not a bank mistake) get the not-finite sentence with step and parameter?"""
+    """Does a step that produces NaN (not a bank mistake) get the not-finite sentence with the call and value?"""
 
     def nan_step(params, grads, state, lr, betas=(0.9, 0.999), eps=1e-8):
         new, inner = reference.adam_step(params, grads, state, lr, betas, eps)
         return {k: v * np.nan if inner["step"] == 2 else v for k, v in new.items()}, inner
 
     error = failure(check.adam_step, nan_step)
-    expected = lesson06.torch_trajectory(lesson06.ADAM, lesson06.battery(lesson06.ADAM).worked)[1]["w"]
+    worked = lesson06.battery(lesson06.ADAM).worked
+    params, state = reference.adam_step(worked.landscape.start, worked.landscape.grads(worked.landscape.start), {},
+                                        0.1)
+    expected = reference.adam_step(params, worked.landscape.grads(params), state, 0.1)[0]["w"]
     assert error.mistake is None
     assert error.message == L.NOT_FINITE_STEP.format(
-        name="adam_step", got="[nan nan nan]", param="w", step=2, steps=3,
-        label=lesson06.battery(lesson06.ADAM).worked.label, torch="Adam",
-        expected=lesson06.format_number(expected))
+        name="adam_step", got="[nan nan nan]", what="new_params['w']", label=f"{worked.label}, step 2",
+        torch="Adam", expected=lesson06.format_number(expected))
 
 
-@NEEDS_TORCH
-def test_unknown_wrong_step_names_the_first_step_and_parameter():
-    """Does a wrong step that matches no mistake say at which step and in which parameter it parts from torch,
-    and in hidden mode show no values?"""
+def test_unknown_wrong_step_names_the_call_and_value():
+    """Does a wrong step that matches no mistake say on which call and in which returned value it differs from
+    torch, with both numbers, and in hidden mode show no values?"""
 
     def half_lr_later(params, grads, state, lr, momentum):
-        late = state.get("velocity") is not None and "n" in state and state["n"] >= 2
-        new, inner = reference.sgd_momentum_step(params, grads, state, lr / 2 if late else lr, momentum)
-        return new, {**inner, "n": state.get("n", 0) + 1}
+        new, inner = reference.sgd_momentum_step(params, grads, state, lr / 2 if state else lr, momentum)
+        return new, inner
 
     error = failure(check.sgd_momentum_step, half_lr_later)
     run = lesson06.battery(lesson06.SGD).worked
-    got = lesson06.bank_trajectory(half_lr_later, run)[2]["w"]
-    expected = lesson06.torch_trajectory(lesson06.SGD, run)[2]["w"]
+    params, state, inputs = dict(run.landscape.start), {}, []
+    for lr in run.lrs[:2]:
+        inputs.append((params, run.landscape.grads(params), state, lr))
+        params, state = half_lr_later(params, run.landscape.grads(params), state, lr, *run.hyper)
+    got = params["w"]
+    expected = reference.sgd_momentum_step(*inputs[1], *run.hyper)[0]["w"]
     assert error.mistake is None
-    assert error.message == L.PARTS_FROM_TORCH.format(
-        name="sgd_momentum_step", torch="SGD", step=3, steps=3, label=run.label, param="w",
+    assert error.message == L.DIFFERS.format(
+        name="sgd_momentum_step", torch="SGD", label=f"{run.label}, step 2", what="new_params['w']",
         got=lesson06.format_number(got), expected=lesson06.format_number(expected), hint=L.HINT_SGD)
     hidden = failure(check.sgd_momentum_step, half_lr_later, hidden=True)
-    assert hidden.message == L.PARTS_FROM_TORCH_HIDDEN.format(name="sgd_momentum_step", torch="SGD", step=3,
-                                                              label=M.HIDDEN_LABEL.format(index=1), param="W")
+    assert hidden.message == L.DIFFERS_HIDDEN.format(name="sgd_momentum_step", torch="SGD",
+                                                     label=M.HIDDEN_LABEL.format(index="3.1"), what="new_params['W']")
 
 
 def test_float32_is_told_to_keep_float64():
@@ -470,7 +610,22 @@ def test_float32_is_told_to_keep_float64():
 
     error = failure(check.adamw_step, in_float32)
     assert error.message.startswith("adamw_step agrees with torch.optim.AdamW only to about ")
-    assert error.message.endswith(L.LOW_PRECISION.split("(1e-10). ")[1])
+    assert error.message.endswith(L.LOW_PRECISION.split("'{label}', ")[1])
+
+
+def test_a_float64_step_off_by_more_than_rounding_is_not_told_about_float32():
+    """Is a float64 step whose numbers differ slightly (Adam's 'epsilon hat' placement, here not in the bank) told
+    that it differs from torch, not that it lost precision?"""
+    eps_hat = next(m for m in mistakes.ADAM_BANK if m.id == "eps_hat")
+    kept = mistakes.ADAM_BANK
+    mistakes.ADAM_BANK = tuple(m for m in kept if m.id != "eps_hat")
+    try:
+        error = failure(check.adam_step, eps_hat.fn)
+    finally:
+        mistakes.ADAM_BANK = kept
+    assert error.mistake is None
+    assert error.message.startswith("adam_step differs from torch.optim.Adam on the case ")
+    assert failure(check.adam_step, eps_hat.fn).mistake == "eps_hat"
 
 
 def test_raising():
@@ -524,7 +679,7 @@ def test_never_returning(name):
     assert error.message == M.TIMED_OUT.format(name=name, seconds=0.2, label=first_call(name))
 
 
-# --- the stored torch.optim trajectories -------------------------------------------------
+# --- another processor's rounding --------------------------------------------------------------------
 
 
 def grade_cell_sources() -> list[str]:
@@ -538,103 +693,44 @@ def grade_cell_sources() -> list[str]:
     return [cell.source for cell in nb.cells if is_test_cell(cell)]
 
 
-def live_trajectories() -> dict[tuple, tuple[stored.StoredRun, list[dict]]]:
-    """torch.optim's trajectory of every battery the course runs (the default ones, shown and hidden, and those of
-    the grade cells), computed now with torch."""
-    import contextlib
-    import io
+def nudged(fn, ulps: int, seed: int = 6):
+    """``fn`` with every number it returns moved by ``ulps`` ulps, each up or down: the same step computed by
+    another processor's kernels (or by the learner's machine, while the grader judges on another)."""
+    rng = np.random.default_rng(seed)
 
-    kept, use = dict(lesson06._TORCH_TRAJECTORIES), lesson06.USE_STORED
-    lesson06._TORCH_TRAJECTORIES.clear()
-    lesson06.USE_STORED = False
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            for name in NAMES:
-                for hidden in (False, True):
-                    CHECKS[name](getattr(reference, name), hidden=hidden)
-            for source in grade_cell_sources():
-                exec(source, {"check": check, **{name: getattr(reference, name) for name in NAMES}})
-        return dict(lesson06._TORCH_TRAJECTORIES)
-    finally:
-        lesson06._TORCH_TRAJECTORIES.clear()
-        lesson06._TORCH_TRAJECTORIES.update(kept)
-        lesson06.USE_STORED = use
+    def move(value):
+        if isinstance(value, dict):
+            return {k: move(v) for k, v in value.items()}
+        if isinstance(value, int):
+            return value
+        array = np.array(value, dtype=np.float64)
+        for _ in range(ulps):  # an exact 0 (the square of a zero gradient) is 0 on every processor
+            array = np.where(array == 0, array,
+                             np.nextafter(array, np.where(rng.random(array.shape) < 0.5, -np.inf, np.inf)))
+        return array
 
+    def step(*args):
+        new, state = fn(*args)
+        return move(new), move(state)
 
-@NEEDS_TORCH
-def test_stored_trajectories_are_torch_optims_own(request):
-    """Is every trajectory the checks read from the stored file (default batteries and the grade cells') the one
-    torch.optim computes now, for the very same run (``--update-golden`` rewrites the file)?"""
-    live = live_trajectories()
-    batteries = {key[:3] for key in live}
-    assert {(name, False, "default") for name in NAMES} | {(name, True, "default") for name in NAMES} <= batteries
-    assert len(batteries) == 3 * 3  # per exercise: the default ones, shown and hidden, and its grade cell's
-    if request.config.getoption("--update-golden"):
-        stored.write(live)
-    for key, (run, trajectory) in live.items():
-        found = stored.lookup(key, run)
-        assert found is not None, f"{stored.name(key)} is not stored (run pytest --update-golden)"
-        assert len(found) == len(trajectory)
-        for step_found, step_live in zip(found, trajectory, strict=True):
-            assert sorted(step_found) == sorted(step_live)
-            for param in step_live:
-                assert step_found[param].shape == step_live[param].shape
-                # torch computed the file on another processor, perhaps: the same run, rounded differently
-                np.testing.assert_allclose(step_found[param], step_live[param], rtol=lesson06.RTOL / 10,
-                                           atol=lesson06.ATOL / 10)
+    return step
 
 
-def test_a_changed_run_is_not_read_from_the_stored_file():
-    """When a default run is no longer the one the file was made from (other learning rates, another start, other
-    data, another optimizer), is it computed, not read stale?"""
-    key = ("adam_step", False, "default", 2, 0)
-    run = lesson06.battery(lesson06.ADAM).main
-    assert stored.lookup(key, lesson06.stored_run(lesson06.ADAM, run)) is not None
-    land = run.landscape
-    other_start = lesson06.Landscape(land.description, {**land.start, "s": land.start["s"] + 1e-6}, land.data,
-                                     land.gradient)
-    other_data = lesson06.Landscape(land.description, land.start, {**land.data, "Y": land.data["Y"] * 1.001},
-                                    land.gradient)
-    changed = [lesson06.Run(run.label, land, (0.051,) * run.steps, run.hyper),
-               lesson06.Run(run.label, land, run.lrs[:-1], run.hyper),
-               lesson06.Run(run.label, other_start, run.lrs, run.hyper),
-               lesson06.Run(run.label, other_data, run.lrs, run.hyper),
-               lesson06.Run(run.label, land, run.lrs, ((0.8, 0.999), 1e-8))]
-    for other in changed:
-        assert stored.lookup(key, lesson06.stored_run(lesson06.ADAM, other)) is None
-    assert stored.lookup(key, lesson06.stored_run(lesson06.ADAMW, run)) is None
+@pytest.mark.parametrize("ulps", [1, 4])
+@pytest.mark.parametrize("name", NAMES)
+def test_a_step_that_rounds_differently_passes(name, ulps):
+    """Does the reference with every returned number moved by one or four ulps (another processor's rounding, fed
+    back into the closed loops too) pass the visible and hidden batteries of several seeds?"""
+    for seed in (None, 1, 2, 3):
+        CHECKS[name](nudged(getattr(reference, name), ulps), seed=seed)
+        CHECKS[name](nudged(getattr(reference, name), ulps), seed=seed, hidden=True)
 
 
 WITHOUT_TORCH = """
 import sys
 sys.modules["torch"] = None
-import numpy as np
 from lesson_utils import check
-from lesson_utils.lesson06 import check as lesson06, reference
-
-NUDGE_ULPS = {ulps}
-rng = np.random.default_rng(6)
-
-
-def nudge(values):
-    # every computed number moved by NUDGE_ULPS ulps, each up or down: another processor's rounding
-    out = {{}}
-    for key, value in values.items():
-        array = np.array(value, dtype=np.float64)
-        for _ in range(NUDGE_ULPS):
-            array = np.nextafter(array, np.where(rng.random(array.shape) < 0.5, -np.inf, np.inf))
-        out[key] = array
-    return out
-
-
-if NUDGE_ULPS:
-    computed = lesson06.regression  # the bowl is given in literal numbers, the same everywhere
-
-    def regression(*args):
-        land = computed(*args)
-        return lesson06.Landscape(land.description, nudge(land.start), nudge(land.data), land.gradient)
-
-    lesson06.regression = regression
+from lesson_utils.lesson06 import reference
 
 for name in ("sgd_momentum_step", "adam_step", "adamw_step"):
     getattr(check, name)(getattr(reference, name))
@@ -644,35 +740,25 @@ for source in {sources!r}:
 """
 
 
-def run_without_torch(ulps: int = 0, env: dict | None = None) -> subprocess.CompletedProcess:
-    code = WITHOUT_TORCH.format(ulps=ulps, sources=grade_cell_sources())
+def run_without_torch(env: dict | None = None) -> subprocess.CompletedProcess:
+    code = WITHOUT_TORCH.format(sources=grade_cell_sources())
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
 
 
 def test_the_checks_and_grade_cells_run_without_torch():
     """Do the default checks and the grade cells pass the reference in an interpreter where torch cannot even be
-    imported (every trajectory they need is stored)?"""
+    imported?"""
     done = run_without_torch()
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "All 5 cases pass" in done.stdout
-
-
-@pytest.mark.parametrize("ulps", [1, 2])
-def test_stored_trajectories_are_found_when_the_inputs_round_differently(ulps):
-    """When every computed number of every run (start, data, hence gradients) is moved by one or two ulps, as
-    another processor's BLAS or SIMD kernels would, is each stored trajectory still found (torch is never
-    imported) and does the reference still agree with it at every step?"""
-    done = run_without_torch(ulps)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "All 5 cases pass" in done.stdout
+    assert "All 6 cases pass" in done.stdout
 
 
 def test_the_checks_pass_with_numpys_wide_simd_paths_switched_off():
-    """With NumPy's wider SIMD kernels switched off (so ``exp``, ``log1p`` and sums round as on an older processor),
-    do the checks and the grade cells still find every stored trajectory and pass the reference?"""
+    """With NumPy's wider SIMD kernels switched off (so ``exp``, ``sqrt`` and sums round as on an older processor),
+    do the checks and the grade cells still pass the reference?"""
     env = narrow_simd_env()
     if env is None:
         pytest.skip(NO_WIDE_PATHS)
     done = run_without_torch(env=env)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "All 5 cases pass" in done.stdout
+    assert "All 6 cases pass" in done.stdout

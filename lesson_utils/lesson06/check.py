@@ -1,23 +1,22 @@
 """Checks for lesson 06: ``sgd_momentum_step``, ``adam_step`` and ``adamw_step``.
 
-Each check runs the learner's step in a loop on small problems, side by side
-with ``torch.optim`` (SGD with momentum, Adam, AdamW in float64), and asks for
-the same parameters after every step to float64 precision. A trajectory that
-parts from torch is compared with the bank's trajectories to name the
-mistake. One more probe steps two problems in turn to catch state kept
-outside the ``state`` dict. ``torch`` is imported inside the checks only.
+A check calls the learner's step on inputs it draws itself, one call at a time: parameters, gradients, a
+learning rate and a *state* part-way through a run (a step count, moments, a velocity), each drawn
+independently and at random, and compares the new parameters and the new state with what
+``torch.optim`` computes from that same input (the reference is torch's arithmetic, tested against it).
+No call's input depends on an earlier output, so rounding cannot compound from step to step and the
+comparison can ask for float64 precision on every call. Two short runs close the loop: the worked bowl for
+three steps (compared step by step) and a longer run whose end must be near the bowl's minimum. One more
+probe steps two problems in turn to catch state kept outside the ``state`` dict.
 
 Each probe first gathers everything it asks of the learner's step (every call goes through
-:func:`call_learner`, with inputs the check draws itself) and only then judges it with what is withheld at
-grading -- torch's trajectories (stored or computed) and the bank of mistakes. In the grading
-kernel a probe therefore stops at its judging (``Withheld``) with all its calls recorded, and the grader
-judges them from the record.
+:func:`call_learner`) and only then judges it with what is withheld at grading -- the reference and the
+bank of mistakes -- so in the grading kernel a probe stops at its judging (``Withheld``) with all its calls
+recorded, and the grader judges them from the record.
 """
 
 from __future__ import annotations
 
-import hashlib
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,56 +24,41 @@ from typing import Any
 import numpy as np
 
 from .. import messages as M
-from ..harness import ARRAY, DEFAULT_TIME_LIMIT, Mistake, Probe, Problem, call_learner, copy_args, run_probes
+from ..harness import ARRAY, DEFAULT_TIME_LIMIT, Mistake, Probe, Problem, call_learner, quietly, run_probes, same_value
 from ..outputs import format_number, is_torch_tensor
 from ..withheld import withheld
 from . import messages as L
 
-mistakes, stored = withheld(__package__, "mistakes", "stored")
+mistakes, reference = withheld(__package__, "mistakes", "reference")
 
 RTOL = 1e-10
 ATOL = 1e-12
-"""Learner against torch, at every step: float64 precision."""
+"""Learner against torch on one call (or one of the worked bowl's three steps): float64 precision."""
 BANK_RTOL = 1e-8
 BANK_ATOL = 1e-10
 """Learner against a bank entry (the bank's own arithmetic may round differently)."""
 LOW_PRECISION_BELOW = 1e-4
-"""A trajectory that parts from torch by less than this (relative) is told about float64."""
-
-
-# --- equality of nested inputs, so that call_learner can see a state changed in place ------------------
-
-
-def _equal(a: Any, b: Any) -> bool:
-    if isinstance(a, dict) or isinstance(b, dict):
-        return (isinstance(a, dict) and isinstance(b, dict) and sorted(map(str, a)) == sorted(map(str, b))
-                and all(_equal(a[k], b[k]) for k in a))
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        a2, b2 = np.asarray(a), np.asarray(b)
-        return (a2.shape == b2.shape and a2.dtype == b2.dtype
-                and bool(np.array_equal(a2, b2, equal_nan=a2.dtype.kind in "fc")))
-    if isinstance(a, list | tuple) or isinstance(b, list | tuple):
-        return (type(a) is type(b) and len(a) == len(b)
-                and all(_equal(x, y) for x, y in zip(a, b, strict=True)))
-    try:
-        return bool(a == b) or (a != a and b != b)
-    except Exception:  # objects whose comparison is not a truth value
-        return a is b
+"""A step whose arrays are of a lower precision and that differs by less than this (relative) is told about
+float64."""
+LOW_PRECISION_DTYPES = frozenset({"float32", "float16", "bfloat16"})
+NEAR_MINIMUM = 0.1
+"""How far from the bowl's minimum (in any coordinate) the closed-loop run may end: the reference ends within
+0.012 of it on every one of 300 batteries (AdamW's weight decay keeps it off the exact minimum), from starts
+up to 4 away."""
 
 
 class Tree(dict):
     """A dict (of arrays, numbers and more dicts) whose ``==`` compares the values all the way down.
 
-    The checks hand these to the learner, so that a ``params``, ``grads`` or
-    ``state`` changed in place is caught, while a plain dict of arrays could
-    not even be compared.
+    The checks hand these to the learner, so that ``state == {}`` works as on a plain dict, while a plain dict
+    of arrays could not even be compared.
     """
 
     def __eq__(self, other: object) -> bool:
-        return _equal(self, other)
+        return same_value(self, other)
 
     def __ne__(self, other: object) -> bool:
-        return not _equal(self, other)
+        return not same_value(self, other)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -86,24 +70,59 @@ def tree(value: Any) -> Any:
     return value
 
 
-# --- the problems ----------------------------------------------------------------------------------
+# --- what one call is given, and what it gives back ------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Landscape:
-    """A loss over named parameters: where to start, the data it is computed from, and its gradient in NumPy.
+class Call:
+    """One call of an optimizer step: everything it is given."""
 
-    ``data`` holds every array the gradient reads, so that a run is wholly given by ``start``, ``data`` and
-    ``gradient`` (the tests nudge both by a few ulps to stand for another processor's arithmetic).
-    """
+    label: str
+    params: dict
+    grads: dict
+    state: dict
+    lr: float
+    hyper: tuple = ()
 
-    description: str
-    start: dict
-    data: dict
-    gradient: Callable[[dict, dict], dict]
+    @property
+    def args(self) -> tuple:
+        return (Tree(self.params), Tree(self.grads), tree(self.state), self.lr, *self.hyper)
 
-    def grads(self, params: dict) -> dict:
-        return self.gradient(params, self.data)
+
+@dataclass(frozen=True)
+class Step:
+    """What one call gave back, in canonical form: the new parameters and the new state (float64 arrays, the
+    step count as a float), and whether its arrays were of a lower precision than float64."""
+
+    params: dict
+    state: dict
+    low_precision: bool = False
+
+    def values(self) -> dict[str, np.ndarray]:
+        """Every returned number by the name a learner reads it under: ``new_params['W']``, ``new_state['m']['W']``."""
+        out = {f"new_params['{k}']": v for k, v in self.params.items()}
+        for key, value in self.state.items():
+            if isinstance(value, dict):
+                out.update({f"new_state['{key}']['{k}']": v for k, v in value.items()})
+            else:
+                out[f"new_state['{key}']"] = value
+        return out
+
+
+def _dtype_name(value: Any) -> str:
+    return str(getattr(value, "dtype", "")).rsplit(".", 1)[-1]
+
+
+def _array(value: Any, what: str, label: str) -> np.ndarray:
+    if value is None:
+        raise Problem(M.RETURNED_NONE.format(name=what, label=label))
+    if is_torch_tensor(value):
+        value = value.detach().cpu().numpy()
+    (array,) = ARRAY.convert(value, what, label)
+    return array
+
+
+# --- the problems ----------------------------------------------------------------------------------
 
 
 def _regression_grads(params: dict, data: dict) -> dict:
@@ -112,6 +131,19 @@ def _regression_grads(params: dict, data: dict) -> dict:
     error = X @ params["W"] + params["b"] - Y
     return {"W": 2.0 * X.T @ error / (n * k), "b": 2.0 * error.mean(axis=0) / k,
             "s": data["curvature"] * (params["s"] - data["target"])}
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """A loss over named parameters: where to start, the data it is computed from, and its gradient."""
+
+    description: str
+    start: dict
+    data: dict
+    gradient: Callable[[dict, dict], dict]
+
+    def grads(self, params: dict) -> dict:
+        return self.gradient(params, self.data)
 
 
 def regression(rng: np.random.Generator, n: int, d: int, k: int) -> Landscape:
@@ -128,15 +160,17 @@ def _bowl_grads(params: dict, data: dict) -> dict:
     return {"w": np.array(params["w"], dtype=np.float64) - data["centre"]}
 
 
-def bowl() -> Landscape:
-    """The worked problem: w = [1, -2, 0.5] in the bowl L = sum((w - 1)**2) / 2, whose gradient is w - 1."""
-    return Landscape("the bowl L = sum((w - 1)**2) / 2 from w = [1, -2, 0.5]", {"w": np.array([1.0, -2.0, 0.5])},
-                     {"centre": np.array(1.0)}, _bowl_grads)
+def bowl(start: Sequence[float] = (1.0, -2.0, 0.5), centre: float = 1.0) -> Landscape:
+    """The bowl L = sum((w - centre)**2) / 2 from ``start``, whose gradient is w - centre (the worked problem
+    by default)."""
+    shown = ", ".join(f"{x:g}" for x in start)
+    return Landscape(f"the bowl L = sum((w - {centre:g})**2) / 2 from w = [{shown}]",
+                     {"w": np.array(start, dtype=np.float64)}, {"centre": np.array(centre)}, _bowl_grads)
 
 
 @dataclass(frozen=True)
 class Run:
-    """One trajectory: a problem, a learning rate per step, and the hyperparameters after lr."""
+    """A closed loop: a problem, a learning rate per step, and the hyperparameters after lr."""
 
     label: str
     landscape: Landscape
@@ -146,10 +180,6 @@ class Run:
     @property
     def steps(self) -> int:
         return len(self.lrs)
-
-
-Trajectory = list[dict]
-"""The parameters after each step: one dict name -> float64 array per step."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +194,9 @@ class Spec:
     seed: int
     hint: str
     state_example: str
+    state_keys: tuple[str, ...]
+    """The state's entries that hold one array per parameter (``velocity``; ``m`` and ``v``)."""
+    counts_steps: bool
     main_hyper: tuple
     variants: tuple[tuple, ...]
 
@@ -171,6 +204,11 @@ class Spec:
     def bank(self) -> tuple[Mistake, ...]:
         """The known mistakes of this exercise (withheld at grading: judging only)."""
         return getattr(mistakes, self.bank_name)
+
+    @property
+    def reference(self) -> Callable[..., Any]:
+        """torch.optim's step in NumPy (withheld at grading: judging only)."""
+        return getattr(reference, self.name)
 
     @property
     def arg_names(self) -> tuple[str, ...]:
@@ -185,90 +223,49 @@ class Spec:
         return f"{self.name}({', '.join(names)})"
 
 
-# --- running trajectories ----------------------------------------------------------------------------
+# --- drawing single calls ----------------------------------------------------------------------------
 
 
-_TORCH_TRAJECTORIES: dict[tuple, tuple[stored.StoredRun, Trajectory]] = {}
-"""torch.optim's trajectories of the batteries run so far, with what defines each run (what :mod:`.stored`
-keeps beside it), kept between calls of a check: a battery is the same every time for the same seed and
-cases, and computing it is most of a check's own cost."""
-USE_STORED = True
-"""Take the batteries' trajectories from :mod:`.stored` when their runs match (the tests turn it off)."""
+def _describe(spec: Spec, hyper: tuple) -> str:
+    if not hyper:
+        return "default " + ", ".join(spec.hyper_names)
+    return ", ".join(f"{n} = {v}" for n, v in zip(spec.hyper_names, hyper, strict=False))
 
 
-KEPT_AT_MOST = 512
-"""Trajectories kept in one process (a learner looping over seeds would otherwise keep them all)."""
+def _shapes(params: dict) -> str:
+    return ", ".join(f"{k} {'×'.join(map(str, np.shape(v))) or 'scalar'}" for k, v in params.items())
 
 
-def battery_id(seed: int | None, cases: Sequence[Sequence[Any]] | None) -> str:
-    """A short name for the battery drawn with ``seed`` and ``cases``: ``default`` for the default one."""
-    if seed is None and not cases:
-        return "default"
-    return f"seed{seed}-cases{hashlib.sha256(repr(cases).encode()).hexdigest()[:12]}"
+def draw_call(spec: Spec, rng: np.random.Generator, shape: tuple[int, int], lr: float, hyper: tuple,
+              first: bool = False) -> Call:
+    """One call's input, drawn as a real run would have it part-way through (or at its first step).
 
-
-def stored_run(spec: Spec, run: Run) -> stored.StoredRun:
-    """What defines ``run`` for :mod:`.stored`: its optimizer and hyperparameters exactly, and the numbers it
-    starts from (start, first gradients, learning rates), which :func:`.stored.lookup` compares within a
-    tolerance, since their last bits depend on the processor."""
-    start = {k: np.array(v, dtype=np.float64) for k, v in run.landscape.start.items()}
-    return stored.StoredRun(spec.torch_name, repr(run.hyper), run.landscape.description, start,
-                            run.landscape.grads(start), np.array(run.lrs, dtype=np.float64))
-
-
-def torch_trajectory(spec: Spec, run: Run, key: tuple | None = None) -> Trajectory:
-    """The parameters of ``torch.optim.<spec.torch_name>`` (float64) after every step of ``run``.
-
-    ``key`` names a run of a battery; its trajectory is read from :mod:`.stored` (or computed, when none
-    is stored for that very run) once, and then reused.
-
-    It is the expected answer, so it is for judging only: it reads :mod:`.stored` before anything else, which
-    in the grading kernel stops the probe (``Withheld``) before torch is ever run.
+    Every parameter entry has its own gradient size (from 1e-6 to 3), and the state's moments match it: a
+    velocity of a few gradients, ``m`` of about a gradient and ``v`` of about its square, as after ``t`` steps.
     """
-    defined = stored_run(spec, run)
-    if key is None:
-        return _torch_trajectory(spec, run)
-    if key not in _TORCH_TRAJECTORIES:
-        if len(_TORCH_TRAJECTORIES) >= KEPT_AT_MOST:
-            _TORCH_TRAJECTORIES.clear()
-        found = stored.lookup(key, defined) if USE_STORED else None
-        _TORCH_TRAJECTORIES[key] = (defined, found if found is not None else _torch_trajectory(spec, run))
-    return _TORCH_TRAJECTORIES[key][1]
+    d, k = shape
+    params = {"W": rng.normal(size=(d, k)), "b": rng.normal(size=k), "s": np.array(rng.normal())}
+    sizes = {name: 10.0 ** rng.uniform(-6.0, 0.5, size=np.shape(p)) for name, p in params.items()}
+    grads = {name: sizes[name] * rng.normal(size=np.shape(p)) for name, p in params.items()}
+    state: dict = {}
+    if not first:
+        if spec.counts_steps:
+            t = int(np.round(10.0 ** rng.uniform(0.0, 3.3)))
+            m = {name: 0.5 * s * rng.normal(size=s.shape) for name, s in sizes.items()}
+            v = {name: m[name] ** 2 + (s * rng.normal(size=s.shape)) ** 2 for name, s in sizes.items()}
+            state = {"step": t, "m": m, "v": v}
+        else:
+            state = {"velocity": {name: 3.0 * s * rng.normal(size=s.shape) for name, s in sizes.items()}}
+    where = "from state {} (the first step)" if first else (
+        f"from a state after {state['step']} steps" if spec.counts_steps else "from a state with a velocity")
+    label = f"{where}, {_shapes(params)}, lr = {lr:g}, {_describe(spec, hyper)}"
+    return Call(label, params, grads, state, lr, hyper)
 
 
-def _torch_trajectory(spec: Spec, run: Run) -> Trajectory:
-    import torch
-
-    tensors = {k: torch.tensor(np.array(v, dtype=np.float64)) for k, v in run.landscape.start.items()}
-    kwargs = dict(zip(spec.hyper_names, run.hyper, strict=False))
-    optimizer = getattr(torch.optim, spec.torch_name)(list(tensors.values()), lr=run.lrs[0], **kwargs)
-    trajectory = []
-    with torch.no_grad():
-        for lr in run.lrs:
-            grads = run.landscape.grads({k: t.numpy().copy() for k, t in tensors.items()})
-            for k, t in tensors.items():
-                t.grad = torch.tensor(np.array(grads[k], dtype=np.float64))
-            optimizer.param_groups[0]["lr"] = lr
-            optimizer.step()
-            trajectory.append({k: t.numpy().copy() for k, t in tensors.items()})
-    return trajectory
+# --- calling the learner's step ------------------------------------------------------------------------
 
 
-def bank_trajectory(fn: Callable[..., Any], run: Run) -> Trajectory:
-    """A reference or bank entry's trajectory (quietly: some bank entries divide by zero on purpose)."""
-    params, state = {k: np.array(v, dtype=np.float64) for k, v in run.landscape.start.items()}, {}
-    trajectory = []
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        for lr in run.lrs:
-            grads = run.landscape.grads(params)
-            params, state = fn(copy_args(params), grads, state, lr, *copy_args(run.hyper))
-            params = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
-            trajectory.append(params)
-    return trajectory
-
-
-def _read_step(spec: Spec, value: Any, start: dict, label: str) -> tuple[dict, Any]:
+def _read_step(spec: Spec, value: Any, call_params: dict, label: str) -> Step:
     """The learner's ``(new_params, new_state)`` in canonical form, or a :class:`Problem`."""
     name = spec.name
     if value is None:
@@ -280,155 +277,220 @@ def _read_step(spec: Spec, value: Any, start: dict, label: str) -> tuple[dict, A
         raise Problem(M.RETURNED_WRONG_COUNT.format(name=name, label=label, got=got, n=2,
                                                     names="new_params, new_state"))
     new_params, new_state = value
-    names = ", ".join(start)
+    names = ", ".join(call_params)
     if not isinstance(new_params, dict):
         raise Problem(L.PARAMS_NOT_DICT.format(name=name, type=type(new_params).__name__, label=label, names=names))
-    if sorted(map(str, new_params)) != sorted(start):
+    if sorted(map(str, new_params)) != sorted(call_params):
         raise Problem(L.PARAMS_WRONG_KEYS.format(name=name, got=", ".join(map(str, new_params)) or "none",
                                                  label=label, names=names))
+    low = False
     params = {}
-    for key, old in start.items():
-        if new_params[key] is None:
-            raise Problem(M.RETURNED_NONE.format(name=f"{name} (new_params['{key}'])", label=label))
-        (array,) = ARRAY.convert(new_params[key], f"{name} (new_params['{key}'])", label)
+    for key, old in call_params.items():
+        array = _array(new_params[key], f"{name} (new_params['{key}'])", label)
         if array.shape != np.shape(old):
             raise Problem(L.PARAM_WRONG_SHAPE.format(name=name, param=key, got_shape=array.shape, label=label,
                                                      expected_shape=np.shape(old)))
+        low = low or _dtype_name(new_params[key]) in LOW_PRECISION_DTYPES
         params[key] = array
     if not isinstance(new_state, dict):
         raise Problem(L.STATE_NOT_DICT.format(name=name, type=type(new_state).__name__, label=label,
                                               example=spec.state_example))
-    return params, new_state
+    state: dict = {}
+    for key in (("step",) if spec.counts_steps else ()) + spec.state_keys:
+        if key not in new_state:
+            raise Problem(L.STATE_MISSING.format(name=name, key=f"'{key}'", label=label, example=spec.state_example))
+    if spec.counts_steps:
+        state["step"] = _array(new_state["step"], f"{name} (new_state['step'])", label)
+    for key in spec.state_keys:
+        inner = new_state[key]
+        if not isinstance(inner, dict) or sorted(map(str, inner)) != sorted(call_params):
+            raise Problem(L.STATE_MISSING.format(name=name, key=f"one entry of '{key}' per parameter ({names})",
+                                                 label=label, example=spec.state_example))
+        state[key] = {k: _array(inner[k], f"{name} (new_state['{key}']['{k}'])", label)
+                      for k, old in call_params.items()}
+        low = low or any(_dtype_name(inner[k]) in LOW_PRECISION_DTYPES for k in call_params)
+    return Step(params, state, low)
 
 
-def learner_step(spec: Spec, fn: Any, params: dict, grads: dict, state: Any, lr: float, hyper: tuple,
-                 label: str, time_limit: float | None) -> tuple[dict, Any]:
+def learner_step(spec: Spec, fn: Any, call: Call, time_limit: float | None) -> Step:
     """One call of the learner's step through :func:`call_learner`, read into canonical form."""
-    args = (Tree(params), Tree(grads), tree(state), lr, *hyper)
+    return _read_step(spec, _call(spec, fn, call, time_limit), call.params, call.label)
+
+
+def _call(spec: Spec, fn: Any, call: Call, time_limit: float | None) -> Any:
+    """The learner's step on ``call`` through :func:`call_learner`, as it returned it."""
     try:
-        value = call_learner(spec.name, fn, args, label, spec.arg_names, time_limit)
+        return call_learner(spec.name, fn, call.args, call.label, spec.arg_names, time_limit)
     except Problem as problem:
-        if problem.message == M.MUTATED.format(name=spec.name, arg="state", label=label):
-            raise Problem(L.STATE_MUTATED.format(name=spec.name, label=label, example=spec.state_example)) from None
+        if problem.message == M.MUTATED.format(name=spec.name, arg="state", label=call.label):
+            raise Problem(L.STATE_MUTATED.format(name=spec.name, label=call.label,
+                                                 example=spec.state_example)) from None
         raise
-    return _read_step(spec, value, params, label)
 
 
-def learner_trajectory(spec: Spec, fn: Any, run: Run, label: str, time_limit: float | None) -> Trajectory:
-    """The learner's parameters after every step of ``run``, starting from ``state = {}``."""
-    params = {k: np.array(v, dtype=np.float64) for k, v in run.landscape.start.items()}
-    state: Any = {}
-    trajectory = []
-    for step, lr in enumerate(run.lrs, 1):
-        grads = run.landscape.grads(params) if _finite(params) else {k: np.full_like(v, np.nan)
-                                                                       for k, v in params.items()}
-        params, state = learner_step(spec, fn, params, grads, state, lr, run.hyper, f"{label}, step {step}",
-                                     time_limit)
-        trajectory.append(params)
-    return trajectory
+def trusted_step(spec: Spec, fn: Callable[..., Any], call: Call) -> Step:
+    """A reference or bank entry's answer to ``call`` (quietly: some bank entries divide by zero on purpose)."""
+    return _read_step(spec, quietly(fn, call.args), call.params, call.label)
 
 
-def learner_trajectories(spec: Spec, fn: Any, runs: Sequence[Run], labels: Sequence[str],
-                         time_limit: float | None) -> tuple[list[Trajectory], Problem | None]:
-    """The learner's trajectory on each run in turn, up to the first run on which its step has a problem.
+def gather(spec: Spec, fn: Any, calls: Sequence[Call], time_limit: float | None) -> tuple[list[Step], Problem | None]:
+    """The learner's answer to each call in turn, up to the first call with a problem.
 
-    That problem is returned beside the trajectories of the runs before it (and no later run is stepped), so
-    that the judging can first judge those runs and then raise it, as a check judging run by run would.
+    That problem is returned beside the answers before it (and no later call is made), so that the judging
+    can first judge those answers and then raise it, as a check judging call by call would.
     """
-    trajectories = []
-    for run, label in zip(runs, labels, strict=True):
+    steps = []
+    for call in calls:
         try:
-            trajectories.append(learner_trajectory(spec, fn, run, label, time_limit))
+            steps.append(learner_step(spec, fn, call, time_limit))
         except Problem as problem:
-            return trajectories, problem
-    return trajectories, None
+            return steps, problem
+    return steps, None
 
 
 def _finite(params: dict) -> bool:
     return all(np.all(np.isfinite(v)) for v in params.values())
 
 
-def _same(a: Trajectory, b: Trajectory, rtol: float, atol: float) -> bool:
-    return len(a) == len(b) and all(
-        np.allclose(x[k], y[k], rtol=rtol, atol=atol, equal_nan=True) for x, y in zip(a, b, strict=True) for k in y
-    )
+# --- judging ---------------------------------------------------------------------------------------------
 
 
-def _first_parting(got: Trajectory, expected: Trajectory) -> tuple[int, str] | None:
-    """The first step (1-based) and parameter where ``got`` leaves ``expected``."""
-    if not expected:
-        return None
-    first: tuple[int, str] | None = None
-    for key in expected[0]:
-        close = np.isclose(np.stack([g[key] for g in got]), np.stack([e[key] for e in expected]),
-                           rtol=RTOL, atol=ATOL, equal_nan=True)
-        parted = np.flatnonzero(~close.reshape(len(expected), -1).all(axis=1))
-        if parted.size and (first is None or parted[0] + 1 < first[0]):
-            first = (int(parted[0]) + 1, key)
-    return first
+def _same(a: Step, b: Step, rtol: float, atol: float) -> bool:
+    x, y = a.values(), b.values()
+    return list(x) == list(y) and all(
+        v.shape == y[k].shape and np.allclose(v, y[k], rtol=rtol, atol=atol, equal_nan=True) for k, v in x.items())
 
 
-def known_mistake(spec: Spec, run: Run, got: Trajectory) -> Mistake | None:
-    """The first bank entry whose trajectory on ``run`` equals the learner's."""
+def _first_difference(got: Step, expected: Step) -> str | None:
+    """The first returned value (``new_params['W']``, ``new_state['m']['b']``, ...) where ``got`` differs."""
+    x, y = got.values(), expected.values()
+    for key, value in y.items():
+        if not np.allclose(x[key], value, rtol=RTOL, atol=ATOL, equal_nan=True):
+            return key
+    return None
+
+
+def known_mistake(spec: Spec, calls: Sequence[Call], got: Sequence[Step]) -> Mistake | None:
+    """The first bank entry whose answers to ``calls`` equal the learner's."""
     for mistake in spec.bank:
         try:
-            if _same(got, bank_trajectory(mistake.fn, run), BANK_RTOL, BANK_ATOL):
+            if all(_same(g, trusted_step(spec, mistake.fn, c), BANK_RTOL, BANK_ATOL)
+                   for c, g in zip(calls, got, strict=False)):
                 return mistake
         except Exception:  # a bank entry that cannot run on a case does not match
             continue
     return None
 
 
-def _explain(spec: Spec, run: Run, label: str, got: Trajectory, expected: Trajectory, hidden: bool) -> Problem:
-    mistake = known_mistake(spec, run, got)
+def _relative_error(got: np.ndarray, expected: np.ndarray) -> float:
+    return float(np.max(np.abs(got - expected) / (np.abs(expected) + 1e-8), initial=0.0))
+
+
+def _explain(spec: Spec, calls: Sequence[Call], got: Sequence[Step], index: int, expected: Step, label: str,
+             hidden: bool) -> Problem:
+    mistake = known_mistake(spec, calls, got)
     if mistake is not None:
         return Problem(M.KNOWN_MISTAKE.format(name=spec.name, explanation=mistake.explanation), mistake=mistake.id)
-    step, key = _first_parting(got, expected)  # type: ignore[misc]
-    g, e = got[step - 1][key], expected[step - 1][key]
+    what = _first_difference(got[index], expected)
     if hidden:
-        return Problem(L.PARTS_FROM_TORCH_HIDDEN.format(name=spec.name, torch=spec.torch_name, step=step,
-                                                        label=label, param=key))
-    fields = dict(name=spec.name, torch=spec.torch_name, step=step, steps=run.steps, label=label,
-                  param=f"{key}", got=format_number(g), expected=format_number(e))
+        return Problem(L.DIFFERS_HIDDEN.format(name=spec.name, torch=spec.torch_name, label=label, what=what))
+    g, e = got[index].values()[what], expected.values()[what]
+    fields = dict(name=spec.name, torch=spec.torch_name, label=label, what=what, got=format_number(g),
+                  expected=format_number(e))
     if not np.all(np.isfinite(g)):
         return Problem(L.NOT_FINITE_STEP.format(**fields))
-    error = max(float(np.max(np.abs(x[k] - y[k]) / (np.abs(y[k]) + 1e-8))) for x, y in zip(got, expected,
-                                                                                             strict=True) for k in y)
-    if error < LOW_PRECISION_BELOW:
-        return Problem(L.LOW_PRECISION.format(name=spec.name, torch=spec.torch_name, error=error, step=step,
-                                              label=label))
-    return Problem(L.PARTS_FROM_TORCH.format(**fields, hint=spec.hint))
+    error = max(_relative_error(got[index].values()[k], v) for k, v in expected.values().items())
+    if got[index].low_precision and error < LOW_PRECISION_BELOW:
+        return Problem(L.LOW_PRECISION.format(name=spec.name, torch=spec.torch_name, error=error, label=label))
+    return Problem(L.DIFFERS.format(**fields, hint=spec.hint))
+
+
+def _labels(n: int, labels: Sequence[str], hidden: bool, index: int) -> list[str]:
+    """The calls' labels; in hidden mode 'hidden case 3.2' (probe 3, its second call), never the inputs."""
+    if not hidden:
+        return list(labels)
+    if n == 1:
+        return [M.HIDDEN_LABEL.format(index=index)]
+    return [M.HIDDEN_LABEL.format(index=f"{index}.{i}") for i in range(1, n + 1)]
+
+
+def _judge(spec: Spec, calls: Sequence[Call], got: Sequence[Step], labels: Sequence[str], stopped: Problem | None,
+           hidden: bool) -> None:
+    """Each gathered answer against the reference's answer to the same call; then the problem that stopped the
+    gathering, if any."""
+    for i, (call, step, label) in enumerate(zip(calls, got, labels, strict=False)):
+        expected = trusted_step(spec, spec.reference, call)
+        if _first_difference(step, expected) is not None:
+            raise _explain(spec, calls[: len(got)], got, i, expected, label, hidden)
+    if stopped is not None:
+        raise stopped
 
 
 # --- probes --------------------------------------------------------------------------------------------
 
 
-def _labels(runs: Sequence[Run], hidden: bool, index: int) -> list[str]:
-    """The runs' labels; in hidden mode 'hidden case 3.2' (probe 3, its second run), never the inputs."""
-    if not hidden:
-        return [r.label for r in runs]
-    if len(runs) == 1:
-        return [M.HIDDEN_LABEL.format(index=index)]
-    return [M.HIDDEN_LABEL.format(index=f"{index}.{i}") for i in range(1, len(runs) + 1)]
-
-
-def torch_probe(spec: Spec, label: str, runs: Sequence[Run], hidden: bool, time_limit: float | None,
-                index: int, cache: tuple | None = None) -> Probe:
-    """The learner's parameters equal torch.optim's after every step of every run.
-
-    The learner's trajectories are gathered first, then judged run by run against torch's. ``cache`` (set for a
-    default battery) lets torch's trajectories be reused by the next call.
-    """
+def calls_probe(spec: Spec, label: str, calls: Sequence[Call], hidden: bool, time_limit: float | None,
+                index: int) -> Probe:
+    """Each call's new parameters and new state equal torch.optim's from the same input."""
 
     def test(fn: Any) -> None:
-        labels = _labels(runs, hidden, index)
-        gathered, stopped = learner_trajectories(spec, fn, runs, labels, time_limit)
-        for i, (run, lab, got) in enumerate(zip(runs, labels, gathered, strict=False)):  # the runs gathered
-            expected = torch_trajectory(spec, run, None if cache is None else (*cache, index, i))
-            if _first_parting(got, expected) is not None:
-                raise _explain(spec, run, lab, got, expected, hidden)
+        labels = _labels(len(calls), [c.label for c in calls], hidden, index)
+        named = [Call(lab, c.params, c.grads, c.state, c.lr, c.hyper) for c, lab in zip(calls, labels, strict=True)]
+        got, stopped = gather(spec, fn, named, time_limit)
+        _judge(spec, named, got, labels, stopped, hidden)
+
+    return Probe(label, test)
+
+
+def _learner_loop(spec: Spec, fn: Any, run: Run, label: str, time_limit: float | None
+                  ) -> tuple[list[Call], list[Step], Problem | None]:
+    """The learner's step in a closed loop on ``run``: each call is given the parameters it returned (in
+    canonical form) and the state it returned (as it returned it, whatever it holds)."""
+    params = {k: np.array(v, dtype=np.float64) for k, v in run.landscape.start.items()}
+    state: Any = {}
+    calls: list[Call] = []
+    steps: list[Step] = []
+    for i, lr in enumerate(run.lrs, 1):
+        grads = run.landscape.grads(params) if _finite(params) else {k: np.full_like(v, np.nan)
+                                                                       for k, v in params.items()}
+        call = Call(f"{label}, step {i}", params, grads, state, lr, run.hyper)
+        try:
+            value = _call(spec, fn, call, time_limit)
+            step = _read_step(spec, value, params, call.label)
+        except Problem as problem:
+            return calls, steps, problem
+        calls.append(call)
+        steps.append(step)
+        params, state = step.params, value[1]
+    return calls, steps, None
+
+
+def worked_probe(spec: Spec, label: str, run: Run, time_limit: float | None) -> Probe:
+    """The worked bowl for three steps from ``{}``, each step equal to torch's (three steps of a bowl cannot
+    compound rounding); shown only."""
+
+    def test(fn: Any) -> None:
+        calls, got, stopped = _learner_loop(spec, fn, run, run.label, time_limit)
+        _judge(spec, calls, got, [c.label for c in calls], stopped, False)
+
+    return Probe(label, test)
+
+
+def minimum_probe(spec: Spec, label: str, run: Run, hidden: bool, time_limit: float | None, index: int) -> Probe:
+    """A longer closed loop on a bowl ends near its minimum, as torch.optim's does; judged by that property
+    only, with a tolerance no rounding reaches (the bank and the reference are not needed)."""
+
+    def test(fn: Any) -> None:
+        lab = M.HIDDEN_LABEL.format(index=index) if hidden else run.label
+        _, got, stopped = _learner_loop(spec, fn, run, lab, time_limit)
         if stopped is not None:
             raise stopped
+        w, centre = got[-1].params["w"], run.landscape.data["centre"]
+        distance = float(np.max(np.abs(w - centre)))
+        if not distance <= NEAR_MINIMUM:
+            raise Problem((L.FAR_FROM_MINIMUM_HIDDEN if hidden else L.FAR_FROM_MINIMUM).format(
+                name=spec.name, label=lab, steps=run.steps, distance=f"{distance:.3g}",
+                torch=spec.torch_name, tolerance=f"{NEAR_MINIMUM:g}"))
 
     return Probe(label, test)
 
@@ -437,35 +499,37 @@ def globals_probe(spec: Spec, label: str, first: Run, second: Run, hidden: bool,
                   index: int) -> Probe:
     """Two problems stepped in turn, each with its own state, give what each gives alone.
 
-    It compares the learner's trajectories with one another only, so it reads nothing withheld at grading.
+    It compares the learner's answers with one another only, so it reads nothing withheld at grading.
     """
 
     def test(fn: Any) -> None:
         lab = M.HIDDEN_LABEL.format(index=index) if hidden else label
-        alone = [learner_trajectory(spec, fn, run, lab, time_limit) for run in (first, second)]
+        alone = []
+        for run in (first, second):
+            _, steps, stopped = _learner_loop(spec, fn, run, lab, time_limit)
+            if stopped is not None:
+                raise stopped
+            alone.append(steps)
         params = [{k: np.array(v, dtype=np.float64) for k, v in run.landscape.start.items()} for run in (first, second)]
         states: list[Any] = [{}, {}]
-        together: list[Trajectory] = [[], []]
+        together: list[list[Step]] = [[], []]
         try:
             for step in range(first.steps):
                 for i, run in enumerate((first, second)):
                     grads = run.landscape.grads(params[i]) if _finite(params[i]) else {
                         k: np.full_like(v, np.nan) for k, v in params[i].items()}
-                    params[i], states[i] = learner_step(spec, fn, params[i], grads, states[i], run.lrs[step],
-                                                        run.hyper, f"{lab}, step {step + 1}", time_limit)
-                    together[i].append(params[i])
+                    call = Call(f"{lab}, step {step + 1}", params[i], grads, states[i], run.lrs[step], run.hyper)
+                    value = _call(spec, fn, call, time_limit)
+                    out = _read_step(spec, value, params[i], call.label)
+                    together[i].append(out)
+                    params[i], states[i] = out.params, value[1]
         except Problem:  # it ran alone, so failing now means the two runs share something
             raise Problem(L.HIDDEN_GLOBAL.format(name=spec.name, label=lab), mistake="hidden_global") from None
-        if not all(_same(a, t, 1e-12, 1e-14) for a, t in zip(alone, together, strict=True)):
+        if not all(_same(a, t, 1e-12, 1e-14) for steps_a, steps_t in zip(alone, together, strict=True)
+                   for a, t in zip(steps_a, steps_t, strict=True)):
             raise Problem(L.HIDDEN_GLOBAL.format(name=spec.name, label=lab), mistake="hidden_global")
 
     return Probe(label, test)
-
-
-def _describe(spec: Spec, hyper: tuple) -> str:
-    if not hyper:
-        return "default " + ", ".join(spec.hyper_names)
-    return ", ".join(f"{n} = {v}" for n, v in zip(spec.hyper_names, hyper, strict=False))
 
 
 def _warmup_cosine(step: int, base_lr: float, warmup_steps: int, total_steps: int, start_factor: float = 0.1,
@@ -487,95 +551,101 @@ def _schedule(steps: int, base_lr: float) -> tuple[float, ...]:
     return tuple(float(_warmup_cosine(s, base_lr, warmup, steps, 0.1, 0.0)) for s in range(steps))
 
 
+LR_CHOICES = (0.001, 0.01, 0.03, 0.05, 0.1, 0.3)
+MINIMUM_STEPS = 200
+"""Steps of the closed loop that must end near the bowl's minimum."""
+
+
 @dataclass(frozen=True)
 class Battery:
-    """The runs of one check: the worked bowl, the main run, other hyperparameters, a schedule, a pair."""
+    """The calls and runs of one check."""
 
     worked: Run
-    main: Run
-    variants: tuple[Run, ...]
-    schedule: Run
+    first: tuple[Call, ...]
+    main: tuple[Call, ...]
+    variants: tuple[Call, ...]
+    minimum: Run
     pair: tuple[Run, Run]
 
-    def all_runs(self) -> list[Run]:
-        return [self.worked, self.main, *self.variants, self.schedule]
+    def calls(self) -> list[Call]:
+        """Every single call of the battery (the closed loops aside)."""
+        return [*self.first, *self.main, *self.variants]
 
 
 def battery(spec: Spec, *, seed: int | None = None, cases: Sequence[Sequence[Any]] | None = None,
             hidden: bool = False) -> Battery:
-    """The runs for one optimizer exercise, drawn with ``seed`` (another default seed when hidden)."""
+    """The calls and runs for one optimizer exercise, drawn with ``seed`` (another default seed when hidden)."""
     rng = np.random.default_rng((spec.seed + 1 if hidden else spec.seed) if seed is None else seed)
-    shapes = [(20, 3, 2), (12, 5, 1), (30, 2, 4)]
+    shapes = [(3, 2), (5, 1), (2, 4)]
     if hidden:
-        shapes = [(int(rng.integers(5, 40)), int(rng.integers(1, 6)), int(rng.integers(1, 5))) for _ in range(3)]
-    main = regression(rng, *shapes[0])
-    lr = 0.05
-    main_run = Run(f"{main.description}, lr = {lr}, {_describe(spec, spec.main_hyper)}, 150 steps", main,
-                   (lr,) * 150, spec.main_hyper)
-    variant_runs = []
-    for hyper, shape in zip(spec.variants, shapes[1:] + shapes[1:], strict=False):
-        landscape = regression(rng, *shape)
-        variant_lr = float(rng.choice([0.01, 0.03, 0.1]))
-        variant_runs.append(Run(f"{landscape.description}, lr = {variant_lr}, {_describe(spec, hyper)}, 120 steps",
-                                landscape, (variant_lr,) * 120, hyper))
-    scheduled = regression(rng, *shapes[2])
-    schedule_run = Run(f"{scheduled.description}, lr warming up to 0.1 then cosine decay, "
-                       f"{_describe(spec, spec.main_hyper)}, 120 steps", scheduled, _schedule(120, 0.1),
-                       spec.main_hyper)
-    extra = []
-    for i, args in enumerate(cases or (), 1):
-        landscape = regression(rng, *shapes[i % 3])
-        extra.append(Run(f"extra case {i}", landscape, (float(args[0]),) * 100, tuple(args[1:])))
-    other = regression(rng, *shapes[1])
-    pair = (Run("first", main, (lr,) * 30, spec.main_hyper), Run("second", other, (lr,) * 30, spec.main_hyper))
+        shapes = [(int(rng.integers(1, 6)), int(rng.integers(1, 5))) for _ in range(3)]
+    first = tuple(draw_call(spec, rng, shape, float(rng.choice(LR_CHOICES)), spec.main_hyper, first=True)
+                  for shape in shapes)
+    main = tuple(draw_call(spec, rng, shapes[i % 3], float(rng.choice(LR_CHOICES)), spec.main_hyper)
+                 for i in range(6))
+    variants = [draw_call(spec, rng, shapes[i % 3], float(rng.choice(LR_CHOICES)), hyper, first=i % 3 == 0)
+                for hyper in spec.variants for i in range(3)]
+    for args in cases or ():
+        variants += [draw_call(spec, rng, shapes[i], float(args[0]), tuple(args[1:]), first=i == 0) for i in range(3)]
+    start = np.round(rng.uniform(-3.0, 3.0, size=3), 2) if hidden else (1.0, -2.0, 0.5)
+    centre = round(float(rng.uniform(-1.0, 1.0)), 2) if hidden else 1.0
+    minimum = Run(f"{MINIMUM_STEPS} steps on {bowl(start, centre).description}, lr warming up to 0.1 then cosine "
+                  f"decay, {_describe(spec, spec.main_hyper)}", bowl(start, centre), _schedule(MINIMUM_STEPS, 0.1),
+                  spec.main_hyper)
+    pair = (Run("first", regression(rng, 12, *shapes[0]), (0.05,) * 10, spec.main_hyper),
+            Run("second", regression(rng, 20, *shapes[1]), (0.05,) * 10, spec.main_hyper))
     worked = Run(f"three steps from state {{}} on {bowl().description}, lr = 0.1, {_describe(spec, spec.main_hyper)}",
                  bowl(), (0.1,) * 3, spec.main_hyper)
-    return Battery(worked, main_run, tuple(variant_runs + extra), schedule_run, pair)
+    return Battery(worked, first, main, tuple(variants), minimum, pair)
 
 
 def probes(spec: Spec, *, seed: int | None = None, cases: Sequence[Sequence[Any]] | None = None,
            hidden: bool = False, time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Probe]:
-    """The probes for one optimizer exercise: torch side by side on several runs, and no hidden globals."""
+    """The probes for one optimizer exercise."""
     b = battery(spec, seed=seed, cases=cases, hidden=hidden)
-    main_run, variant_runs, schedule_run, pair, worked = b.main, list(b.variants), b.schedule, b.pair, b.worked
-    # A battery is the same on every call with the same seed and cases, so torch's side of it is computed once.
-    cache = (spec.name, hidden, battery_id(seed, cases))
-    if hidden:
-        return [
-            torch_probe(spec, "same as torch", [main_run], hidden, time_limit, 1, cache),
-            torch_probe(spec, "other hyperparameters", variant_runs, hidden, time_limit, 2, cache),
-            torch_probe(spec, "a schedule", [schedule_run], hidden, time_limit, 3, cache),
-            globals_probe(spec, "no hidden globals", *pair, hidden, time_limit, 4),
-        ]
-    return [
-        torch_probe(spec, f"{worked.label}: same as torch.optim.{spec.torch_name}", [worked], hidden, time_limit, 1,
-                    cache),
-        torch_probe(spec, f"{main_run.label}: same as torch.optim.{spec.torch_name} at every step", [main_run],
-                    hidden, time_limit, 2, cache),
-        torch_probe(spec, f"other hyperparameters ({'; '.join(_describe(spec, h) for h in spec.variants)}), "
-                    "120 steps each", variant_runs, hidden, time_limit, 3, cache),
-        torch_probe(spec, "a learning rate that changes every step (warm-up then cosine decay), 120 steps",
-                    [schedule_run], hidden, time_limit, 4, cache),
-        globals_probe(spec, "two problems stepped in turn, each with its own state, give what each gives alone "
-                      "(no hidden globals)", *pair, hidden, time_limit, 5),
+    torch = f"torch.optim.{spec.torch_name}"
+    rows = [
+        (f"the first step from state {{}}, on parameters of three shapes: new parameters and new state as {torch}",
+         "calls", b.first),
+        ("two problems stepped in turn, each with its own state, give what each gives alone (no hidden globals)",
+         "globals", b.pair),
+        (f"one step from states part-way through a run (a step count and moments drawn at random), "
+         f"{_describe(spec, spec.main_hyper)}: as {torch}" if spec.counts_steps else
+         f"one step from states part-way through a run (velocities drawn at random), "
+         f"{_describe(spec, spec.main_hyper)}: as {torch}", "calls", b.main),
+        (f"other hyperparameters ({'; '.join(_describe(spec, h) for h in spec.variants)}): as {torch}",
+         "calls", b.variants),
+        (f"{b.minimum.label}: ends near the minimum, as {torch} does", "minimum", b.minimum),
     ]
+    out = [] if hidden else [worked_probe(spec, f"{b.worked.label}: same as {torch} at every step", b.worked,
+                                          time_limit)]
+    for label, kind, what in rows:
+        index = len(out) + 1
+        if kind == "calls":
+            out.append(calls_probe(spec, label, what, hidden, time_limit, index))
+        elif kind == "minimum":
+            out.append(minimum_probe(spec, label, what, hidden, time_limit, index))
+        else:
+            out.append(globals_probe(spec, label, *what, hidden, time_limit, index))
+    return out
 
 
 # --- the three exercises -----------------------------------------------------------------------------------
 
 SGD = Spec(
     name="sgd_momentum_step", hyper_names=("momentum",), torch_name="SGD", bank_name="SGD_BANK", seed=601,
-    hint=L.HINT_SGD, state_example='{"velocity": {name: v}}', main_hyper=(0.9,),
-    variants=((0.5,), (0.0,), (0.99,)),
+    hint=L.HINT_SGD, state_example='{"velocity": {name: v}}', state_keys=("velocity",), counts_steps=False,
+    main_hyper=(0.9,), variants=((0.5,), (0.0,), (0.99,)),
 )
 ADAM = Spec(
     name="adam_step", hyper_names=("betas", "eps"), torch_name="Adam", bank_name="ADAM_BANK", seed=602,
-    hint=L.HINT_ADAM, state_example='{"step": t, "m": {name: m}, "v": {name: v}}', main_hyper=(),
-    variants=(((0.8, 0.99), 1e-3), ((0.9, 0.999), 0.1), ((0.7, 0.995), 1e-4)),
+    hint=L.HINT_ADAM, state_example='{"step": t, "m": {name: m}, "v": {name: v}}', state_keys=("m", "v"),
+    counts_steps=True, main_hyper=(), variants=(((0.8, 0.99), 1e-3), ((0.9, 0.999), 0.1), ((0.7, 0.995), 1e-4)),
 )
 ADAMW = Spec(
     name="adamw_step", hyper_names=("betas", "eps", "weight_decay"), torch_name="AdamW", bank_name="ADAMW_BANK",
-    seed=603, hint=L.HINT_ADAMW, state_example='{"step": t, "m": {name: m}, "v": {name: v}}', main_hyper=(),
+    seed=603, hint=L.HINT_ADAMW, state_example='{"step": t, "m": {name: m}, "v": {name: v}}', state_keys=("m", "v"),
+    counts_steps=True, main_hyper=(),
     variants=(((0.9, 0.999), 1e-8, 0.1), ((0.8, 0.99), 1e-3, 0.0), ((0.9, 0.99), 0.1, 1.0)),
 )
 SPECS = {spec.name: spec for spec in (SGD, ADAM, ADAMW)}
@@ -599,12 +669,13 @@ def _make(spec: Spec, doc: str) -> Callable[..., None]:
 
 
 sgd_momentum_step = _make(SGD, (
-    "Check ``fn(params, grads, state, lr, momentum)`` against torch.optim.SGD(momentum=...) step for step.\n\n"
-    "``cases``: extra ``(lr, momentum)`` tuples, each run for 100 steps."))
+    "Check ``fn(params, grads, state, lr, momentum)`` against torch.optim.SGD(momentum=...), one step at a time "
+    "from drawn states.\n\n``cases``: extra ``(lr, momentum)`` tuples, each tried on three calls."))
 adam_step = _make(ADAM, (
-    "Check ``fn(params, grads, state, lr, betas=(0.9, 0.999), eps=1e-8)`` against torch.optim.Adam step for "
-    "step.\n\n``cases``: extra ``(lr,)``, ``(lr, betas)`` or ``(lr, betas, eps)`` tuples, each run for 100 steps."))
+    "Check ``fn(params, grads, state, lr, betas=(0.9, 0.999), eps=1e-8)`` against torch.optim.Adam, one step at "
+    "a time from drawn states.\n\n``cases``: extra ``(lr,)``, ``(lr, betas)`` or ``(lr, betas, eps)`` tuples, each "
+    "tried on three calls."))
 adamw_step = _make(ADAMW, (
     "Check ``fn(params, grads, state, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01)`` against "
-    "torch.optim.AdamW step for step.\n\n``cases``: extra ``(lr, betas, eps, weight_decay)`` tuples (shorter "
-    "ones keep the defaults), each run for 100 steps."))
+    "torch.optim.AdamW, one step at a time from drawn states.\n\n``cases``: extra ``(lr, betas, eps, "
+    "weight_decay)`` tuples (shorter ones keep the defaults), each tried on three calls."))

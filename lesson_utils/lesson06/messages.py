@@ -23,23 +23,37 @@ STATE_MUTATED = (
     "{name} changed the state dict it was given on the case '{label}'. Build a new state with new inner "
     "dicts, for example {example}, and leave the old one as it was: the caller may still need it."
 )
-PARTS_FROM_TORCH = (
-    "{name} parts from torch.optim.{torch} at step {step} of {steps} on the case '{label}': {param} is {got} "
-    "where torch has {expected}. This matches none of the usual mistakes: {hint}"
+STATE_MISSING = (
+    "{name} returned a new state without {key} on the case '{label}'. Keep the state's layout, {example}: the "
+    "next call receives it back as `state`, and the check hands your step states in that layout."
+)
+DIFFERS = (
+    "{name} differs from torch.optim.{torch} on the case '{label}': {what} is {got} where torch has {expected}. "
+    "This matches none of the usual mistakes: {hint}"
 )
 NOT_FINITE_STEP = (
-    "{name} produced {got} in {param} at step {step} of {steps} on the case '{label}', where torch.optim.{torch} "
-    "has {expected}. Look for a division by zero or the square root of a negative number."
+    "{name} produced {got} in {what} on the case '{label}', where torch.optim.{torch} has {expected}. Look for a "
+    "division by zero or the square root of a negative number."
 )
 LOW_PRECISION = (
-    "{name} agrees with torch.optim.{torch} only to about {error:.0e} (relative) at step {step} on the case "
-    "'{label}', and the check asks for float64 precision (1e-10). Keep every array in float64: a float32 "
-    "value anywhere (in the parameters, the gradients or the state) loses the digits that are missing here."
+    "{name} agrees with torch.optim.{torch} only to about {error:.0e} (relative) on the case '{label}', and it "
+    "returns float32 (or lower precision) arrays, while the check asks for float64 precision (1e-10). Keep every "
+    "array in float64: a float32 value anywhere (in the parameters, the gradients or the state) loses the digits "
+    "that are missing here."
 )
-PARTS_FROM_TORCH_HIDDEN = (
-    "{name} passes the visible cases but parts from torch.optim.{torch} at step {step} on {label} "
-    "(parameter {param}). Think about what the visible cases do not cover: other hyperparameters, a learning "
-    "rate that changes, parameters of other shapes."
+DIFFERS_HIDDEN = (
+    "{name} passes the visible cases but differs from torch.optim.{torch} on {label} ({what}). Think about what "
+    "the visible cases do not cover: other hyperparameters, other learning rates, parameters of other shapes."
+)
+FAR_FROM_MINIMUM = (
+    "{name} ends {distance} away from the minimum after {steps} steps on the case '{label}', where "
+    "torch.optim.{torch} ends within {tolerance} of it. Each step passes on its own, so look at what travels "
+    "from one call to the next: the state you return must be the state the next call reads."
+)
+FAR_FROM_MINIMUM_HIDDEN = (
+    "{name} passes the visible cases but ends {distance} away from the minimum after {steps} steps on {label}, "
+    "where torch.optim.{torch} ends within {tolerance} of it. Look at what travels from one call to the next: "
+    "the state you return must be the state the next call reads."
 )
 HIDDEN_GLOBAL = (
     "{name} gives different results on the case '{label}' when two problems are stepped in turn, each with "
@@ -47,14 +61,13 @@ HIDDEN_GLOBAL = (
     "dict it returns: no global variables, no attributes on the function, no caches outside the state."
 )
 HINT_SGD = (
-    "take the first two steps by hand (v = g, then v = momentum * v + g; each time p = p - lr * v) and compare "
+    "take this step by hand (v = momentum * v + g, or v = g on the first step; then p = p - lr * v) and compare "
     "each number with your code."
 )
 HINT_ADAM = (
-    "take the first two steps by hand (t = 1, 2; m, v, m_hat, v_hat, then p) and compare each number with "
-    "your code."
+    "take this step by hand (t, m, v, m_hat, v_hat, then p) and compare each number with your code."
 )
 HINT_ADAMW = (
-    "take the first step by hand (p = p * (1 - lr * weight_decay), then the Adam step with t = 1) and compare "
-    "each number with your code."
+    "take this step by hand (p = p * (1 - lr * weight_decay), then the Adam step: t, m, v, m_hat, v_hat) and "
+    "compare each number with your code."
 )

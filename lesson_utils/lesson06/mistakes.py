@@ -1,7 +1,7 @@
 """The bank of known wrong optimizer steps for lesson 06.
 
 Each entry makes exactly one mistake and has the learner's signature, so a
-learner whose trajectory equals an entry's is told that mistake by name.
+learner whose steps equal an entry's is told that mistake by name.
 """
 
 from __future__ import annotations
@@ -100,6 +100,12 @@ ADAM_STEP_FROM_ZERO = (
     "its bias correction counts the steps from 0, so on the first step 1 - beta1**0 = 0 and the update divides "
     "by zero (NaN). Increase the step count first, so t = 1 on the first step, then correct with it."
 )
+ADAM_EPS_HAT = (
+    "it adds eps before correcting v for its start at 0 (p = p - lr * sqrt(1 - beta2**t) / (1 - beta1**t) * m / "
+    "(sqrt(v) + eps), the 'epsilon hat' form of the Adam paper and of Keras), which is a different optimizer: "
+    "its eps is larger by 1 / sqrt(1 - beta2**t) in the first steps. torch corrects first: "
+    "p = p - lr * m_hat / (sqrt(v_hat) + eps)."
+)
 ADAM_V_NOT_CORRECTED = (
     "it corrects m for its start at 0 but not v. Divide v by 1 - beta2**t too: "
     "v_hat = v / (1 - beta2**t)."
@@ -155,7 +161,9 @@ def _adam(params, grads, state, lr, betas, eps, weight_decay=0.0, *, kind="", de
             m_hat = m / (1 - beta1**t)
             if kind != "v_not_corrected":
                 v_hat = v / (1 - beta2**t)
-        if kind == "eps_inside_sqrt":
+        if kind == "eps_hat":
+            update = np.sqrt(1 - beta2**t) / (1 - beta1**t) * m / (np.sqrt(v) + eps)
+        elif kind == "eps_inside_sqrt":
             update = m_hat / np.sqrt(v_hat + eps)
         elif kind == "no_sqrt":
             update = m_hat / (v_hat + eps)
@@ -185,6 +193,7 @@ def _adamw_mistake(kind="", decay="decoupled"):
 ADAM_BANK = (
     Mistake("no_bias_correction", _adam_mistake("no_bias_correction"), ADAM_NO_BIAS_CORRECTION),
     Mistake("eps_inside_sqrt", _adam_mistake("eps_inside_sqrt"), ADAM_EPS_INSIDE_SQRT),
+    Mistake("eps_hat", _adam_mistake("eps_hat"), ADAM_EPS_HAT),
     Mistake("step_from_zero", _adam_mistake("step_from_zero"), ADAM_STEP_FROM_ZERO),
     Mistake("v_not_corrected", _adam_mistake("v_not_corrected"), ADAM_V_NOT_CORRECTED),
     Mistake("no_sqrt", _adam_mistake("no_sqrt"), ADAM_NO_SQRT),
@@ -198,6 +207,7 @@ ADAMW_BANK = (
     Mistake("no_decay", _adamw_mistake(decay="none"), ADAMW_NO_DECAY),
     Mistake("no_bias_correction", _adamw_mistake("no_bias_correction"), ADAM_NO_BIAS_CORRECTION),
     Mistake("eps_inside_sqrt", _adamw_mistake("eps_inside_sqrt"), ADAM_EPS_INSIDE_SQRT),
+    Mistake("eps_hat", _adamw_mistake("eps_hat"), ADAM_EPS_HAT),
     Mistake("step_from_zero", _adamw_mistake("step_from_zero"), ADAM_STEP_FROM_ZERO),
     Mistake("v_not_corrected", _adamw_mistake("v_not_corrected"), ADAM_V_NOT_CORRECTED),
 )
