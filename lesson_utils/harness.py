@@ -26,9 +26,9 @@ from .outputs import ARRAY, SCALAR, Output, Parts, Problem, Several, format_numb
 from .withheld import Withheld
 
 __all__ = [
-    "ARRAY", "ATOL", "DEFAULT_TIME_LIMIT", "RTOL", "SCALAR", "Case", "Exercise", "Mistake", "Output", "Probe",
-    "Problem", "Several", "bank_overlaps", "call_learner", "call_live", "calls_through", "copy_args", "diagnose",
-    "make_check", "quietly", "run", "run_probes", "same_value",
+    "ARRAY", "ATOL", "DEFAULT_TIME_LIMIT", "FLOAT32_ATOL", "RTOL", "SCALAR", "Case", "Exercise", "Mistake", "Output",
+    "Probe", "Problem", "Several", "bank_overlaps", "call_learner", "call_live", "calls_through", "copy_args",
+    "diagnose", "header", "low_precision", "make_check", "quietly", "run", "run_probes", "same_value",
 ]
 
 DEFAULT_TIME_LIMIT = 3.0
@@ -36,6 +36,9 @@ DEFAULT_TIME_LIMIT = 3.0
 
 RTOL = 1e-5
 ATOL = 1e-8
+FLOAT32_ATOL = 1e-6
+"""The absolute tolerance of a case whose inputs are float32 (or float16): a correct float32 computation that
+sums terms of about 1 which cancel is off by about 1e-7 (float32 keeps about 7 digits)."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,12 @@ class Exercise:
     @property
     def signature(self) -> str:
         return f"{self.name}({', '.join(self.arg_names)})"
+
+    def tolerance(self, case: Case) -> tuple[float, float]:
+        """``(rtol, atol)`` for ``case``: the exercise's, or float32's where the case's inputs are float32."""
+        if low_precision(case.args):
+            return self.rtol, max(self.atol, FLOAT32_ATOL)
+        return self.rtol, self.atol
 
     def expected(self, case: Case) -> Parts:
         """The reference's answer on ``case``, in canonical form."""
@@ -183,6 +192,16 @@ def copy_args(value: Any, memo: dict[int, Any] | None = None) -> Any:
     return out
 
 
+def low_precision(value: Any) -> bool:
+    """Whether ``value`` (arguments, or anything inside them) holds float32 or float16 numbers."""
+    if isinstance(value, dict):
+        return any(low_precision(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(low_precision(v) for v in value if not isinstance(v, int | float))
+    dtype = getattr(value, "dtype", None)
+    return str(dtype).rsplit(".", 1)[-1] in ("float32", "float16", "bfloat16")
+
+
 def _has_list(args: Sequence[Any]) -> bool:
     return any(isinstance(a, list | tuple) for a in args)
 
@@ -279,8 +298,8 @@ class _Outcome:
     got: Parts
     expected: Parts
 
-    def passed(self, rtol: float, atol: float) -> bool:
-        return _close(self.got, self.expected, rtol, atol)
+    def passed(self, ex: Exercise) -> bool:
+        return _close(self.got, self.expected, *ex.tolerance(self.case))
 
 
 CallLearner = Callable[[str, Callable[..., Any], Sequence[Any], str, Sequence[str], "float | None"], Any]
@@ -366,7 +385,8 @@ def diagnose(ex: Exercise, outcomes: Sequence[_Outcome]) -> Mistake | None:
     for mistake in ex.mistakes:
         try:
             if all(
-                _close(o.got, ex.output.convert(quietly(mistake.fn, o.case.args), mistake.id, ""), ex.rtol, ex.atol)
+                _close(o.got, ex.output.convert(quietly(mistake.fn, o.case.args), mistake.id, ""),
+                       *ex.tolerance(o.case))
                 for o in outcomes
             ):
                 return mistake
@@ -385,7 +405,7 @@ def bank_overlaps(ex: Exercise, seed: int | None = None) -> tuple[list[str], lis
         return [ex.output.convert(quietly(fn, c.args), ex.name, c.label) for c in battery]
 
     def same(a, b):
-        return all(_close(x, y, ex.rtol, ex.atol) for x, y in zip(a, b, strict=True))
+        return all(_close(x, y, *ex.tolerance(c)) for x, y, c in zip(a, b, battery, strict=True))
 
     expected = outputs(ex.reference)
     results = {m.id: outputs(m.fn) for m in ex.mistakes}
@@ -396,12 +416,12 @@ def bank_overlaps(ex: Exercise, seed: int | None = None) -> tuple[list[str], lis
 
 
 def _explain(ex: Exercise, outcomes: Sequence[_Outcome], hidden: bool) -> tuple[str, _Outcome, str | None]:
-    wrong = next(o for o in outcomes if not o.passed(ex.rtol, ex.atol))
+    wrong = next(o for o in outcomes if not o.passed(ex))
     mistake = diagnose(ex, outcomes)
     if mistake is not None:
         return M.KNOWN_MISTAKE.format(name=ex.name, explanation=mistake.explanation), wrong, mistake.id
     index = next(i for i, (g, e) in enumerate(zip(wrong.got, wrong.expected, strict=True))
-                 if not _close_one(g, e, ex.rtol, ex.atol))
+                 if not _close_one(g, e, *ex.tolerance(wrong.case)))
     got, expected = wrong.got[index], wrong.expected[index]
     names = ex.output.names
     part = M.PART.format(part=names[index]) if names else ""
@@ -416,6 +436,14 @@ def _explain(ex: Exercise, outcomes: Sequence[_Outcome], hidden: bool) -> tuple[
         message = template.format(name=ex.name, part=part, got=format_number(got),
                                   expected=format_number(expected), label=wrong.label)
     return message, wrong, None
+
+
+def header(ex: Exercise, battery: Sequence[Case]) -> str:
+    """The first line of a visible value check: the number of cases and the tolerances, float32's too when the
+    battery has float32 cases that get it."""
+    float32 = any(ex.tolerance(c) != (ex.rtol, ex.atol) for c in battery)
+    return (M.HEADER_FLOAT32 if float32 else M.HEADER).format(signature=ex.signature, n=len(battery), rtol=ex.rtol,
+                                                              atol=ex.atol, atol32=FLOAT32_ATOL)
 
 
 def run(
@@ -446,7 +474,7 @@ def run(
     if hidden:
         print(M.HIDDEN_HEADER.format(signature=ex.signature, n=n))
     else:
-        print(M.HEADER.format(signature=ex.signature, n=n, rtol=ex.rtol, atol=ex.atol))
+        print(header(ex, battery))
 
     outcomes: list[_Outcome] = []
     recorded = 0
@@ -455,20 +483,20 @@ def run(
         try:
             outcome = _run_case(ex, fn, case, label, time_limit)
         except Problem as stop:
-            _stopped(hidden, label, index, n, sum(o.passed(ex.rtol, ex.atol) for o in outcomes))
+            _stopped(hidden, label, index, n, sum(o.passed(ex) for o in outcomes))
             raise CheckFailed(stop.message, case=case.args, mistake=stop.mistake) from None
         except Withheld:  # the grading kernel: what the learner's function returned is recorded, judged elsewhere
             recorded += 1
             continue
         outcomes.append(outcome)
-        ok = outcome.passed(ex.rtol, ex.atol)
+        ok = outcome.passed(ex)
         if not hidden:
             print((M.CASE_PASS if ok else M.CASE_FAIL).format(label=label))
 
     if recorded:
         print(M.RECORDED.format(name=ex.name, n=recorded))
         return
-    failed = sum(not o.passed(ex.rtol, ex.atol) for o in outcomes)
+    failed = sum(not o.passed(ex) for o in outcomes)
     if not failed:
         print((M.SUMMARY_PASS_HIDDEN if hidden else M.SUMMARY_PASS).format(n=n))
         return

@@ -8,6 +8,11 @@ HEADER = (
     "Checking {signature} on {n} cases "
     "(values must match the reference within rtol={rtol:g}, atol={atol:g})."
 )
+HEADER_FLOAT32 = (
+    "Checking {signature} on {n} cases "
+    "(values must match the reference within rtol={rtol:g}, atol={atol:g}; atol={atol32:g} where the inputs are "
+    "float32)."
+)
 HIDDEN_HEADER = "Hidden checks: {signature} on {n} more cases."
 PROBES_HEADER = "Checking what {signature} does, in {n} steps."
 HIDDEN_PROBES_HEADER = "Hidden checks: what {signature} does, in {n} more steps."

@@ -17,8 +17,10 @@ from lesson_utils.harness import (
     Problem,
     Several,
     bank_overlaps,
+    call_learner,
     run,
     run_probes,
+    same_value,
 )
 
 
@@ -203,3 +205,71 @@ def test_bank_overlaps_finds_useless_entries():
                   random_cases=DOUBLE.random_cases, mistakes=bank, output=ARRAY)
     assert bank_overlaps(ex) == (["same_as_reference"], [("triple", "triple_again")])
     assert bank_overlaps(DOUBLE) == ([], [])
+
+
+def sum_of(x):
+    return np.sum(np.asarray(x, dtype=np.float64))
+
+
+CANCELS = Exercise(
+    name="total",
+    arg_names=("x",),
+    reference=sum_of,
+    fixed_cases=lambda: [Case("float64", (np.array([1.0, -0.9999999]),)),
+                         Case("float32", (np.array([1.1, -1.0999999, 3e-7], np.float32),))],
+    random_cases=lambda rng: [],
+)
+
+
+def test_float32_cases_get_float32s_tolerance_and_say_so(capsys):
+    """Is a correct float32 computation whose terms cancel accepted on float32 inputs (and only there), with the
+    wider tolerance stated in the header?"""
+    run(CANCELS, lambda x: np.sum(np.asarray(x)))  # float32 in, float32 sum: off by about 1e-7
+    assert capsys.readouterr().out.splitlines()[0] == M.HEADER_FLOAT32.format(
+        signature="total(x)", n=2, rtol=1e-5, atol=1e-8, atol32=1e-6)
+    error = fails(CANCELS, lambda x: np.float64(np.sum(np.asarray(x))) + (5e-8 if x.dtype == np.float64 else 0))
+    assert error.message.startswith("total returned ") and "on the case 'float64'" in error.message
+    capsys.readouterr()
+    run(DOUBLE, double)
+    assert capsys.readouterr().out.splitlines()[0] == M.HEADER.format(signature="double(x)", n=2, rtol=1e-5,
+                                                                       atol=1e-8)
+
+
+class Opaque:
+    """An object whose comparison is not a truth value, like a tensor of several elements."""
+
+    def __eq__(self, other):
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+
+    __hash__ = None
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ({"m": {"w": np.arange(3.0)}}, {"m": {"w": np.arange(3.0)}}, True),
+    ({"m": {"w": np.arange(3.0)}}, {"m": {"w": np.arange(3.0) + 1}}, False),
+    ({"m": [1.0, float("nan")]}, {"m": [1.0, float("nan")]}, True),
+    ({"a": 1, "b": 2}, {"b": 2, "a": 1}, True),
+    ([Opaque()], [Opaque()], False),
+    (np.array([1, 2], dtype=object), np.array([1, 2], dtype=object), True),
+    ((1, 2), [1, 2], False),
+])
+def test_same_value_compares_anything_without_raising(a, b, same):
+    """Does the harness's deep equality compare nested dicts, lists, arrays and NaN by value, and objects whose
+    comparison raises without raising itself?"""
+    assert same_value(a, b) is same
+
+
+def test_an_argument_holding_tensors_or_odd_objects_never_breaks_the_mutation_check():
+    """When the check passes back what a learner's earlier call returned (torch tensors, objects whose == raises),
+    does the learner's call return normally, with no traceback from the harness's own comparison?"""
+    torch = pytest.importorskip("torch")
+    state = {"m": torch.arange(3.0), "odd": Opaque()}
+    assert call_learner("f", lambda s: 1.0, (state,), "a case", ("state",)) == 1.0
+
+    def changes_it(s):
+        s["m"] += 1
+        return 1.0
+
+    with pytest.raises(Problem) as info:
+        call_learner("f", changes_it, ({"m": torch.arange(3.0)},), "a case", ("state",))
+    assert info.value.message == M.MUTATED.format(name="f", arg="state", label="a case")

@@ -21,13 +21,15 @@ def _mse_fixed() -> list[Case]:
         Case("a 2-D batch, shape (2, 3)",
              (np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.array([[1.5, 2.0, 2.0], [4.0, 3.0, 6.5]]))),
         Case("float32 arrays", (np.array([0.5, -1.25, 2.0], np.float32), np.array([0.0, -1.0, 3.0], np.float32))),
+        Case("a 3-D batch, shape (2, 2, 2)",
+             (np.arange(8.0).reshape(2, 2, 2), np.array([[[0.5, 1.0], [2.0, 2.0]], [[4.0, 6.0], [6.5, 7.0]]]))),
     ]
 
 
 def _mse_random(rng: np.random.Generator) -> list[Case]:
     cases = []
     for shape, dtype, scale in [((7,), np.float64, 1.0), ((4, 3), np.float32, 1.0),
-                                ((5, 2), np.float64, 3.0), ((50,), np.float64, 100.0)]:
+                                ((5, 2), np.float64, 3.0), ((50,), np.float64, 100.0), ((2, 3, 2), np.float64, 1.0)]:
         y = (scale * rng.normal(size=shape)).astype(dtype)
         y_hat = (y + scale * rng.normal(size=shape)).astype(dtype)
         name = np.dtype(dtype).name

@@ -338,10 +338,16 @@ def _diverges_probe(label: str, case: _FitCase, hidden: bool, time_limit: float 
     return Probe(label, test)
 
 
-def _problem(rng: np.random.Generator, n: int, dtype: Any, as_list: bool = False) -> tuple[Any, Any]:
-    """A learnable line with noise: x in [-2, 2], y = w x + b + noise."""
+def _problem(rng: np.random.Generator, n: int, dtype: Any, as_list: bool = False,
+             steep: bool = False) -> tuple[Any, Any]:
+    """A learnable line with noise: x in [-2, 2], y = w x + b + noise.
+
+    ``steep``: a slope of 1.5 to 3 in size, so that the loss at the start (w = b = 0, at least about 3) is far
+    above the noise's floor (about 0.09) and a run that learns at all ends well below half of it.
+    """
     x = rng.uniform(-2.0, 2.0, size=n)
-    y = rng.uniform(-3.0, 3.0) * x + rng.uniform(-2.0, 2.0) + 0.3 * rng.normal(size=n)
+    slope = rng.choice([-1.0, 1.0]) * rng.uniform(1.5, 3.0) if steep else rng.uniform(-3.0, 3.0)
+    y = slope * x + rng.uniform(-2.0, 2.0) + 0.3 * rng.normal(size=n)
     x, y = x.astype(dtype), y.astype(dtype)
     return (x.tolist(), y.tolist()) if as_list else (x, y)
 
@@ -372,7 +378,7 @@ def fit_probes(
     """The behaviour and value probes for ``fit_linear``."""
     rng = np.random.default_rng((FIT_SEED + 1 if hidden else FIT_SEED) if seed is None else seed)
     extra = [_FitCase(f"extra case {i}", tuple(args)) for i, args in enumerate(cases or (), 1)]
-    x, y = _problem(rng, 30, np.float64)
+    x, y = _problem(rng, 30, np.float64, steep=True)
     falls = _FitCase("noisy points, lr = 0.05, 100 steps", (x, y, 0.05, 100))
     random_cases = _random_fit_cases(rng)
     lengths = [_FitCase(f"steps = {s}", (x, y, 0.05, s)) for s in (1, 7, 40)]
