@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from lesson_utils import check
+from lesson_utils import check, harness
 from lesson_utils import messages as M
 from lesson_utils.lesson05 import check as lesson05
 from lesson_utils.lesson05 import gradcheck, mistakes, reference
@@ -201,6 +201,30 @@ class MicrogradStyle:
 
     __rmul__ = __mul__
 
+    def __pow__(self, n):
+        out = MicrogradStyle(self.data**n, (self,))
+
+        def _backward():
+            self.grad += n * self.data ** (n - 1) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __neg__(self):
+        return self * -1
+
+    def __sub__(self, other):
+        return self + (-other)
+
+    def __rsub__(self, other):
+        return other + (-self)
+
+    def __truediv__(self, other):
+        return self * other**-1
+
+    def __rtruediv__(self, other):
+        return other * self**-1
+
     def tanh(self):
         e = math.exp(2 * self.data)
         t = (e - 1) / (e + 1)
@@ -254,7 +278,8 @@ def forward_loops(X, W, b):
 
 
 def forward_float32(X, W, b):
-    return np.asarray(X, np.float32) @ np.asarray(W, np.float32) + np.asarray(b, np.float32)
+    """X @ W + b in the inputs' own dtype: float32 in, float32 out (the contract allows it)."""
+    return np.asarray(X) @ np.asarray(W) + np.asarray(b)
 
 
 def backward_einsum(dout, X, W):
@@ -367,7 +392,7 @@ def test_value_checks_print_a_line_per_case(name, capsys):
     check_fn(ex.reference)
     lines = capsys.readouterr().out.splitlines()
     n = len(ex.battery())
-    assert lines[0] == M.HEADER.format(signature=ex.signature, n=n, rtol=ex.rtol, atol=ex.atol)
+    assert lines[0] == harness.header(ex, ex.battery()) and len(ex.battery()) == n
     assert lines[1:-1] == [M.CASE_PASS.format(label=c.label) for c in ex.battery()]
 
 
@@ -588,7 +613,7 @@ def test_value_operation_returning_a_float():
             pass
 
     error = failure(check.Value, PlainAdd)
-    assert error.message == L.VALUE_NOT_A_VALUE.format(expr="a + b", type="float",
+    assert error.message == L.VALUE_NOT_A_VALUE.format(expr="a + b", type="float", expected="PlainAdd",
                                                        label="a + b, a * b, a * b + c: .data and every leaf's .grad")
 
 
@@ -632,7 +657,7 @@ def test_value_unknown_wrong_gradient_visible_and_hidden():
                                                  label="relu: forward and gradient", expected="-1", hint=L.HINT_RELU)
     assert error.message.startswith("a.grad is -0.5 for relu(a * b + c) with a = 0.5, b = -1, c = 0.8")
     hidden = failure(check.Value, TanhOff, hidden=True)
-    assert hidden.message == L.VALUE_WRONG_HIDDEN.format(what="a.grad", label=M.HIDDEN_LABEL.format(index=4))
+    assert hidden.message == L.VALUE_WRONG_HIDDEN.format(what="a.grad", label=M.HIDDEN_LABEL.format(index=7))
 
 
 def test_value_wrong_forward_value():
@@ -747,3 +772,335 @@ def test_importing_the_checks_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# --- the operations micrograd's Value supports -------------------------------------------------
+
+
+class MicrogradValue:
+    """micrograd's own ``Value`` (micrograd/engine.py, relu only), as a learner may bring it from there."""
+
+    def __init__(self, data, _children=(), _op=""):
+        self.data = data
+        self.grad = 0
+        self._backward = lambda: None
+        self._prev = set(_children)
+        self._op = _op
+
+    def __add__(self, other):
+        other = other if isinstance(other, MicrogradValue) else MicrogradValue(other)
+        out = MicrogradValue(self.data + other.data, (self, other), "+")
+
+        def _backward():
+            self.grad += out.grad
+            other.grad += out.grad
+
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):
+        other = other if isinstance(other, MicrogradValue) else MicrogradValue(other)
+        out = MicrogradValue(self.data * other.data, (self, other), "*")
+
+        def _backward():
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __pow__(self, other):
+        assert isinstance(other, int | float), "only supporting int/float powers for now"
+        out = MicrogradValue(self.data**other, (self,), f"**{other}")
+
+        def _backward():
+            self.grad += (other * self.data ** (other - 1)) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def relu(self):
+        out = MicrogradValue(0 if self.data < 0 else self.data, (self,), "ReLU")
+
+        def _backward():
+            self.grad += (out.data > 0) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def backward(self):
+        topo, visited = [], set()
+
+        def build_topo(v):
+            if v not in visited:
+                visited.add(v)
+                for child in v._prev:
+                    build_topo(child)
+                topo.append(v)
+
+        build_topo(self)
+        self.grad = 1
+        for v in reversed(topo):
+            v._backward()
+
+    def __neg__(self):
+        return self * -1
+
+    def __radd__(self, other):
+        return self + other
+
+    def __sub__(self, other):
+        return self + (-other)
+
+    def __rsub__(self, other):
+        return other + (-self)
+
+    def __rmul__(self, other):
+        return self * other
+
+    def __truediv__(self, other):
+        return self * other**-1
+
+    def __rtruediv__(self, other):
+        return other * self**-1
+
+
+MicrogradValue.__name__ = MicrogradValue.__qualname__ = "Value"
+MicrogradValue.__module__ = "micrograd.engine"
+
+POW_LABEL = "powers with a number exponent: a ** 2, a ** 3, a ** -1, a ** -2, a ** 0.5, a ** 1.5"
+DIV_LABEL = "division: a / b, a / 4, 2 / a"
+MIXED_LABEL = "long expressions mixing every operation: .data and every .grad within 1e-9 of torch"
+
+
+def test_reference_value_supports_what_micrograd_tests():
+    """Does the reference Value give micrograd's test_more_ops numbers (with -, /, ** and numbers on the left)
+    and the hand-derived gradients of -a, 2 - a, a / b, 2 / a and a ** 0.5?"""
+    V = reference.Value
+    a, b = V(-4.0), V(2.0)
+    g = lesson05._more_ops(lambda v: v.relu(), a, b)
+    g.backward()
+    assert (round(g.data, 10), round(a.grad, 10), round(b.grad, 10)) == (
+        round(24.70408163265306, 10), round(138.83381924198252, 10), round(645.5772594752186, 10))
+    cases = [(lambda a, b: -a, (-1.0, 0.0)), (lambda a, b: 2 - a, (-1.0, 0.0)), (lambda a, b: a / b, (-2.0, -6.0)),
+             (lambda a, b: 2 / a, (-8 / 9, 0.0)), (lambda a, b: a**0.5, (1 / (2 * 1.5**0.5), 0.0))]
+    for build, grads in cases:
+        a, b = V(1.5), V(-0.5)
+        build(a, b).backward()
+        assert (a.grad, b.grad) == pytest.approx(grads, rel=1e-12)
+    with pytest.raises(TypeError):
+        V(2.0) ** V(3.0)
+
+
+@pytest.mark.parametrize("cls", [MicrogradValue, MicrogradStyle], ids=["micrograd", "from-scratch"])
+def test_micrograd_own_value_passes(cls, capsys):
+    """Does micrograd's own Value (ints for data and grad, relu only), and a from-scratch class written in its
+    style, pass the check on several batteries, shown and hidden?"""
+    for seed in (None, 1, 2, 3):
+        check.Value(cls, seed=seed)
+        check.Value(cls, seed=seed, hidden=True)
+    assert "❌" not in capsys.readouterr().out
+
+
+def without(*names: str) -> type:
+    """The reference Value without the methods ``names`` (set to None, as Python reads a missing operator)."""
+    return type("Value", (reference.Value,), dict.fromkeys(names))
+
+
+@pytest.mark.parametrize(("method", "label", "index"), [
+    ("__neg__", "negation and subtraction: -a, a - b, a - 2, 2 - a", 4),
+    ("__rsub__", "negation and subtraction: -a, a - b, a - 2, 2 - a", 4),
+    ("__pow__", POW_LABEL, 5),
+    ("__rtruediv__", DIV_LABEL, 6),
+    ("__radd__", "plain numbers on either side: a + 2, 2 + a, a * 3, 3 * a", 3),
+])
+def test_a_missing_operation_is_named(method, label, index):
+    """Is a class without one of the operations told which method is missing, what it is for, and on which
+    case, shown and hidden (and not that it raised a TypeError)?"""
+    cls = without(method)
+    error = failure(check.Value, cls)
+    assert error.message == L.VALUE_NO_OPERATION.format(method=method, what=L.OPERATIONS[method], label=label)
+    assert error.mistake is None
+    hidden = failure(check.Value, cls, hidden=True)
+    assert hidden.message == L.VALUE_NO_OPERATION.format(method=method, what=L.OPERATIONS[method],
+                                                         label=M.HIDDEN_LABEL.format(index=index))
+
+
+def test_every_needed_method_has_words():
+    """Does every method an expression of the check needs have its description for the missing-method sentence?"""
+    needs = {m for e in (lesson05.ADD, lesson05.MUL, lesson05.AFFINE, *lesson05.NUMBER_EXPRS, *lesson05.SUB_EXPRS,
+                         *lesson05.POW_EXPRS, *lesson05.DIV_EXPRS, lesson05.SANITY, lesson05.MORE_OPS)
+             for m in e.needs}
+    needs |= {op.method for op in lesson05.MIXED_OPS if op.method}
+    assert needs == set(L.OPERATIONS)
+
+
+def test_a_wrong_power_gradient_gets_the_power_hint():
+    """Is a ** n whose backward uses n * a ** n (no bank mistake) shown with both numbers and the hint on **?"""
+
+    class PowTimesN(reference.Value):
+        def __pow__(self, n):
+            out = type(self)(self.data**n, (self,), "**")
+
+            def _backward():
+                self.grad += n * self.data**n * out.grad
+
+            out._backward = _backward
+            return out
+
+    error = failure(check.Value, PowTimesN)
+    assert error.mistake is None
+    assert error.message == L.VALUE_WRONG.format(what="a.grad", got="4.5", expr="a ** 2 with a = 1.5", label=POW_LABEL,
+                                                 expected="3", hint=L.HINT_POW)
+
+
+def test_a_wrong_division_gradient_gets_the_division_hint():
+    """Is a / b written directly, with the wrong sign on b's gradient, shown b.grad and the hint on /?"""
+
+    class DivSign(reference.Value):
+        def __truediv__(self, other):
+            other = other if isinstance(other, reference.Value) else type(self)(other)
+            out = type(self)(self.data / other.data, (self, other), "/")
+
+            def _backward():
+                self.grad += out.grad / other.data
+                other.grad += self.data / other.data**2 * out.grad
+
+            out._backward = _backward
+            return out
+
+    error = failure(check.Value, DivSign)
+    assert error.message == L.VALUE_WRONG.format(what="b.grad", got="6", expr="a / b with a = 1.5, b = -0.5",
+                                                 label=DIV_LABEL, expected="-6", hint=L.HINT_DIV)
+
+
+def test_the_bank_names_a_power_without_its_exponent():
+    """Is a ** n whose backward leaves out the factor n named as that mistake, on the powers' case?"""
+    error = failure(check.Value, mistakes.PowNoExponentFactor)
+    assert (error.mistake, error.case) == ("pow_missing_exponent", POW_LABEL)
+
+
+def test_an_approximate_derivative_is_caught_only_by_the_long_expressions():
+    """Does a tanh whose backward is a forward difference (right to about 1e-7) pass every case compared to 1e-5,
+    and fail the long expressions, compared to 1e-9, with the hint that says so?"""
+
+    class NumericalTanh(reference.Value):
+        relu = None
+
+        def tanh(self):
+            out = type(self)(math.tanh(self.data), (self,), "tanh")
+
+            def _backward():
+                self.grad += (math.tanh(self.data + 1e-7) - math.tanh(self.data)) / 1e-7 * out.grad
+
+            out._backward = _backward
+            return out
+
+    error = failure(check.Value, NumericalTanh)
+    assert error.case == MIXED_LABEL and error.mistake is None
+    assert error.message.endswith(L.HINT_MIXED)
+
+
+@pytest.mark.parametrize("act", ["tanh", "relu"])
+def test_mixed_expressions_stay_finite_and_away_from_singular_points(act):
+    """On 300 batteries, does every random mixed expression use every leaf, keep every intermediate number within
+    the bound, never divide by nearly 0, take a negative or fractional power only of a safe base or relu near its
+    kink, and agree with torch far inside the tolerance (round-off cannot reach 1e-9)? And do the expressions,
+    taken together, use every operation?"""
+    seen, worst = set(), 0.0
+    for seed in range(300):
+        expr, values = lesson05.mixed_expr(np.random.default_rng(seed), act)
+        numbers, g = list(values), lesson05._float_act(act)
+        steps = expr.build.args[0]
+        used = set()
+        for op, i, j, c in steps:
+            x, y = numbers[i], numbers[j]
+            assert lesson05._allowed(op, act, x, y, c)
+            used.update((i, j) if op.binary else (i,))
+            numbers.append(op.fn(g, x, y, c))
+            assert abs(numbers[-1]) <= lesson05.MIXED_BOUND
+            seen.add(op.text)
+        assert set(range(len(values))) <= used
+        run = lesson05.GradRun(expr, values, act)
+        want = lesson05.expected(run)
+        got = lesson05._quiet_run(reference.Value, run)
+        assert np.all(np.isfinite(want))
+        worst = max(worst, float(np.max(np.abs(got - want) / (1 + np.abs(want)))))
+    assert seen == {op.text for op in lesson05.MIXED_OPS}
+    assert worst < 1e-12
+
+
+# --- names of types -------------------------------------------------------------------------------
+
+
+def test_a_value_built_on_micrograds_is_told_with_modules():
+    """Is a class named Value built on micrograd's Value (whose operations return micrograd's Value) told the
+    two classes with their modules, not "a Value, not a Value"?"""
+
+    class Value(MicrogradValue):
+        pass
+
+    Value.__module__, Value.__qualname__ = "__main__", "Value"
+    error = failure(check.Value, Value)
+    assert error.message == L.VALUE_NOT_A_VALUE.format(
+        expr="a + b", type="micrograd.engine.Value", expected="__main__.Value",
+        label="a + b, a * b, a * b + c: .data and every leaf's .grad")
+
+
+def test_type_names():
+    """Are two classes named by name when their names differ, with their modules when not, and marked as another
+    class when even those are equal?"""
+
+    class Other:
+        pass
+
+    twin = type("Value", (), {"__module__": "__main__"})
+    same = type("Value", (), {"__module__": "__main__"})
+    assert lesson05.type_names(float, reference.Value) == ("float", "Value")
+    assert lesson05.type_names(MicrogradValue, twin) == ("micrograd.engine.Value", "__main__.Value")
+    assert lesson05.type_names(same, twin) == (L.VALUE_SAME_NAME.format(name="__main__.Value"), "__main__.Value")
+    assert lesson05.type_names(Other, twin)[0] == "Other"
+
+
+# --- float32 in the layer exercises -------------------------------------------------------------------
+
+
+def backward_float32(dout, X, W):
+    dout, X, W = (np.asarray(a) for a in (dout, X, W))
+    return dout @ W.T, X.T @ dout, dout.sum(axis=0)
+
+
+def forward_float32_einsum(X, W, b):
+    return np.einsum("nd,dm->nm", np.asarray(X), np.asarray(W)) + np.asarray(b)
+
+
+FLOAT32 = [("linear_forward", forward_float32), ("linear_forward", forward_float32_einsum),
+           ("linear_backward", backward_float32), ("relu_backward", relu_float32)]
+
+
+@pytest.mark.parametrize(("name", "fn"), FLOAT32, ids=[f"{n}-{f.__name__}" for n, f in FLOAT32])
+def test_float32_in_float32_out_passes_on_every_battery(name, fn, capsys):
+    """Does a layer function that keeps float32 inputs in float32 pass on 60 batteries, shown and hidden?"""
+    for seed in range(60):
+        CHECKS[name](fn, seed=seed)
+        CHECKS[name](fn, seed=seed, hidden=True)
+    assert "❌" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["linear_forward", "linear_backward"])
+def test_float32_round_off_stays_far_inside_float32s_tolerance(name):
+    """On the float32 cases of 300 batteries, shown and hidden, does a float32 computation stay within a third of
+    the tolerance those cases get (float32's absolute one), so that no correct float32 answer is near rejection?"""
+    ex, _ = VALUE_EXERCISES[name]
+    fn = forward_float32 if name == "linear_forward" else backward_float32
+    worst, count = 0.0, 0
+    for seed in range(300):
+        for case in ex.battery(seed) + ex.random_cases(np.random.default_rng(seed)):
+            if not harness.low_precision(case.args):
+                continue
+            count += 1
+            rtol, atol = ex.tolerance(case)
+            assert (rtol, atol) == (harness.RTOL, harness.FLOAT32_ATOL)
+            for g, w in zip(ex.output.convert(fn(*case.args), name, ""), ex.expected(case), strict=True):
+                worst = max(worst, float(np.max(np.abs(g - w) / (atol + rtol * np.abs(w)))))
+    assert count == 900 and worst < 1 / 3

@@ -4,8 +4,10 @@ and say the right sentence for everything else?"""
 from __future__ import annotations
 
 import copy
+import math
 import re
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -159,10 +161,62 @@ class StopperNoneStart:
         return self.best_params
 
 
+def split_index_lists(X, y, val_fraction, rng):
+    """random_split-style: the index lists cut by lengths, every part a plain Python list of rows."""
+    n = len(X)
+    lengths = [n - round(val_fraction * n), round(val_fraction * n)]
+    order = rng.permutation(n).tolist()
+    train, val = order[:lengths[0]], order[lengths[0]:]
+    return [X[i] for i in train], [X[i] for i in val], [y[i] for i in train], [y[i] for i in val]
+
+
+@dataclass
+class StopperDataclass:
+    """A dataclass whose fields are the attributes; best_epoch counted from the number of calls."""
+
+    patience: int
+    min_delta: float = 0.0
+    best_loss: float = math.inf
+    best_params: dict | None = None
+    best_epoch: int = -1
+    counter: int = 0
+    calls: int = 0
+
+    def step(self, val_loss, params):
+        if val_loss < self.best_loss - self.min_delta:
+            self.best_loss, self.best_epoch, self.counter = val_loss, self.calls, 0
+            self.best_params = copy.deepcopy(params)
+        else:
+            self.counter += 1
+        self.calls += 1
+        return self.counter >= self.patience
+
+    def restore(self):
+        return self.best_params
+
+
+class StopperZeroDim:
+    """Keeps best_loss and best_epoch as 0-d NumPy arrays."""
+
+    def __init__(self, patience, min_delta=0.0):
+        self.inner = reference.EarlyStopping(patience, min_delta)
+
+    def step(self, val_loss, params):
+        stop = self.inner.step(val_loss, params)
+        self.best_loss, self.best_epoch = np.array(self.inner.best_loss), np.array(self.inner.best_epoch)
+        self.best_params = self.inner.best_params
+        return stop
+
+    def restore(self):
+        return self.inner.restore()
+
+
 CORRECT = [
     ("train_val_split", reference.train_val_split), ("train_val_split", split_choice),
     ("train_val_split", split_shuffle_indices), ("train_val_split", split_lists), ("train_val_split", split_float32),
+    ("train_val_split", split_index_lists),
     ("EarlyStopping", reference.EarlyStopping), ("EarlyStopping", StopperLoop), ("EarlyStopping", StopperNoneStart),
+    ("EarlyStopping", StopperDataclass), ("EarlyStopping", StopperZeroDim),
 ]
 
 
@@ -175,6 +229,97 @@ def test_correct_implementations_pass(name, fn, capsys):
     assert not [line for line in lines if line.startswith("  ❌")]
     for seed in (5, 99):
         assert CHECKS[name](fn, hidden=True, seed=seed) is None
+
+
+@pytest.mark.parametrize("seed", [159, 270])
+@pytest.mark.parametrize("hidden", [False, True])
+def test_reference_split_passes_where_two_drawn_values_were_close(seed, hidden, capsys):
+    """Does the reference pass on the draws where two y values once came within the matching tolerance?"""
+    assert check.train_val_split(reference.train_val_split, seed=seed, hidden=hidden) is None
+
+
+@pytest.mark.parametrize("kind", ["float64", "float32", "list", "int"])
+def test_drawn_tables_keep_every_value_far_from_the_others(kind):
+    """Are the drawn X and y values unique by construction, far apart by far more than the matching tolerance?"""
+    for seed in range(20):
+        X, y = lesson07._table(np.random.default_rng(seed), 101, (5,), (2,), kind)
+        for values, span in ((np.asarray(X, dtype=float).ravel(), 10.0), (np.asarray(y, dtype=float).ravel(), 10.0)):
+            gaps = np.diff(np.sort(values))
+            assert gaps.min() >= min(1.0, span / (2 * values.size)) * (1 - 1e-3)
+            assert gaps.min() > 100 * lesson07.MATCH_RTOL * np.abs(values).max()
+
+
+def test_rows_are_traced_back_by_their_exact_values():
+    """Are returned rows traced back exactly, so input values closer than the tolerance are never mixed up?"""
+    y = np.array([10.0, 10.0 + 1e-9, 10.0 + 2e-9, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0])
+    X = np.stack([y - 30.0, np.arange(12.0)], axis=1)
+    assert lesson07._rows_of(y[::-1], y).tolist() == list(range(11, -1, -1))
+    check.train_val_split(reference.train_val_split, hidden=True, cases=[(X, y, 0.25, 3), (X[:, 0], y, 0.5, 4)])
+
+
+def test_rows_copied_through_float32_are_still_found():
+    """Is a row that went through float32 (values off by a rounding error) found, and a scaled one not?"""
+    source = np.array([[1.1, -2.3], [3.7, 4.9]])
+    assert lesson07._rows_of(source[::-1].astype(np.float32).astype(np.float64), source).tolist() == [1, 0]
+    assert lesson07._rows_of(source * (1 + 1e-5), source) is None
+
+
+def test_split_through_torch_tensors_passes():
+    """Does a split that indexes torch tensors inside, even float32 ones, and returns NumPy arrays pass?"""
+    torch = pytest.importorskip("torch")
+
+    def via_torch(X, y, val_fraction, rng):
+        X, y = torch.tensor(np.asarray(X), dtype=torch.float32), torch.tensor(np.asarray(y), dtype=torch.float32)
+        n_val = round(val_fraction * len(X))
+        order = torch.from_numpy(rng.permutation(len(X)))
+        return X[order[n_val:]].numpy(), X[order[:n_val]].numpy(), y[order[n_val:]].numpy(), y[order[:n_val]].numpy()
+
+    assert check.train_val_split(via_torch) is None
+    assert check.train_val_split(via_torch, hidden=True, seed=3) is None
+
+
+def test_stopper_with_torch_scalars_passes():
+    """Does a stopper keeping best_loss and best_epoch as 0-d tensors, and tensors in best_params, pass?"""
+    torch = pytest.importorskip("torch")
+
+    class TorchStopper(StopperZeroDim):
+        def step(self, val_loss, params):
+            stop = self.inner.step(val_loss, params)
+            self.best_loss, self.best_epoch = torch.tensor(self.inner.best_loss), torch.tensor(self.inner.best_epoch)
+            self.best_params = self.inner.best_params
+            return stop
+
+        def restore(self):
+            return {k: torch.from_numpy(v) for k, v in self.inner.restore().items()}
+
+    assert check.EarlyStopping(TorchStopper) is None
+    assert check.EarlyStopping(TorchStopper, hidden=True, seed=3) is None
+
+
+def test_stopper_with_a_best_epoch_of_two_numbers():
+    """Does a best_epoch that is not one number get the best_epoch sentence, not a traceback?"""
+
+    class Pair(StopperZeroDim):
+        def step(self, val_loss, params):
+            stop = super().step(val_loss, params)
+            self.best_epoch = np.array([self.inner.best_epoch, 0])
+            return stop
+
+    error = failure(check.EarlyStopping, Pair)
+    assert error.message == L.STOP_BEST_EPOCH.format(got="array([3, 0])", expected=3, label=lesson07.CURVE.label)
+
+
+def test_stopper_with_a_best_loss_in_a_list():
+    """Does a best_loss kept in a one-element list get the best_loss sentence, not a traceback?"""
+
+    class Listed(StopperZeroDim):
+        def step(self, val_loss, params):
+            stop = super().step(val_loss, params)
+            self.best_loss = [self.inner.best_loss]
+            return stop
+
+    error = failure(check.EarlyStopping, Listed)
+    assert error.message == L.STOP_BEST_LOSS.format(got="[0.5]", expected="a number", label=lesson07.CURVE.label)
 
 
 def test_probe_lines_are_printed(capsys):

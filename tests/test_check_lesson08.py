@@ -108,15 +108,43 @@ def evaluate_decorated(model, loader, loss_fn):
     return total / len(loader.dataset)
 
 
+def train_stacked_losses(model, loader, loss_fn, optimizer):
+    """Keeps the detached batch losses in a list, stacks them, and returns a NumPy float32 scalar."""
+    model.train()
+    losses, sizes = [], []
+    for batch in loader:
+        X, y = batch
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.detach())
+        sizes.append(X.size(0))
+    weights = torch.tensor(sizes, dtype=losses[0].dtype)
+    return np.float32(((torch.stack(losses) * weights).sum() / weights.sum()).item())
+
+
+def evaluate_per_example(model, loader, loss_fn):
+    """Runs the model on one example at a time from the dataset, accumulating in a 0-d float64 tensor."""
+    model.eval()
+    total = torch.zeros((), dtype=torch.float64)
+    with torch.no_grad():
+        for X, y in loader.dataset:
+            total += loss_fn(model(X[None]), y[None]).double()
+    return float(total / len(loader.dataset))
+
+
 CORRECT = [
     ("train_one_epoch", reference.train_one_epoch),
     ("train_one_epoch", train_model_zero_grad),
     ("train_one_epoch", train_grads_set_to_none),
     ("train_one_epoch", train_zero_at_end),
+    ("train_one_epoch", train_stacked_losses),
     ("evaluate", reference.evaluate),
     ("evaluate", evaluate_inference_mode),
     ("evaluate", evaluate_all_at_once),
     ("evaluate", evaluate_decorated),
+    ("evaluate", evaluate_per_example),
 ]
 
 
@@ -444,4 +472,41 @@ def test_evaluate_unknown_wrong_value():
     assert error.message == L.EVAL_WRONG_LOSS.format(label=FIRST_LABEL, got=f"{2 * expected:.6g}",
                                                      expected=f"{expected:.6g}")
     hidden = failure(check.evaluate, doubled, hidden=True)
-    assert hidden.message == L.EVAL_WRONG_HIDDEN.format(label=M.HIDDEN_LABEL.format(index="5.1"))
+    assert hidden.message == L.EVAL_WRONG_HIDDEN.format(label=M.HIDDEN_LABEL.format(index="6.1"))
+
+
+def _back_to_train(model, loader, loss_fn):
+    result = reference.evaluate(model, loader, loss_fn)
+    model.train()
+    return result
+
+
+def _mode_restored(model, loader, loss_fn):
+    was_training = model.training
+    result = reference.evaluate(model, loader, loss_fn)
+    model.train(was_training)
+    return result
+
+
+@pytest.mark.parametrize("fn", [_back_to_train, _mode_restored], ids=["train-at-the-end", "mode-put-back"])
+def test_evaluate_that_switches_back_to_training_mode(fn):
+    """Is an evaluate that ends in training mode (model.train(), or putting back the mode it found) named, visibly
+    and at grading, though every forward pass ran in evaluation mode?"""
+    mistake = next(m for m in mistakes.EVAL_BEHAVIOUR_BANK if m.id == "back_to_train_mode")
+    for hidden, seed in ((False, None), (True, None), (True, 8803)):
+        error = failure(check.evaluate, fn, hidden=hidden, seed=seed)
+        assert error.mistake == "back_to_train_mode"
+        assert error.message == M.KNOWN_MISTAKE.format(name="evaluate", explanation=mistake.explanation)
+    assert failure(check.evaluate, fn).case == lesson08.eval_probes()[2].label
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_a_zero_dimensional_array_is_told_the_answer_is_a_float(name):
+    """Does a mean loss returned as a 0-d NumPy array get the wrong-type sentence, not a traceback?"""
+    def zero_d(*args):
+        return np.asarray(getattr(reference, name)(*args))
+
+    error = failure(CHECKS[name], zero_d)
+    assert error.message == M.RETURNED_WRONG_TYPE.format(name=name, label=FIRST_LABEL, type="ndarray",
+                                                         what=L.MEAN_LOSS)
+

@@ -64,6 +64,13 @@ def _ce_random(rng: np.random.Generator) -> list[Case]:
         probs = rng.dirichlet(np.ones(k), size=n).astype(dtype)
         targets = rng.integers(0, k, size=n)
         cases.append(Case(f"random {np.dtype(dtype).name} batch, {n} examples x {k} classes", (probs, targets)))
+    probs = rng.dirichlet(np.ones(4), size=5)
+    targets = rng.integers(0, 4, size=5)
+    zero = rng.choice(5, size=2, replace=False)  # two examples put probability 0 on their true class
+    probs[zero, targets[zero]] = 0.0
+    probs /= probs.sum(axis=1, keepdims=True)
+    cases.append(Case("random batch, 5 examples x 4 classes, two with probability 0 on the true class",
+                      (probs, targets)))
     return cases
 
 

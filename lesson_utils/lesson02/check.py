@@ -49,7 +49,9 @@ def _random_logits(rng: np.random.Generator, shape: tuple[int, ...], kind: str, 
         z = (2.0 * rng.normal(size=(rows, shape[-1])) + offsets).reshape(shape)
     else:
         rows = np.atleast_2d(500.0 * rng.normal(size=shape))
-        low = rng.integers(0, shape[-1], size=len(rows))  # one logit per row far below the row's max,
+        top = rows.argmax(axis=1)
+        low = rng.integers(0, shape[-1], size=len(rows))  # one logit per row far below the row's max (never the
+        low = np.where(low == top, (top + 1) % shape[-1], low)  # max itself, which would lower the max)
         rows[np.arange(len(rows)), low] = rows.max(axis=1) - rng.uniform(760.0, 1500.0, size=len(rows))
         z = rows.reshape(shape)  # so its probability underflows to 0 in float64
     return z.astype(dtype)

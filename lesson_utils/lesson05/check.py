@@ -8,6 +8,7 @@ check runs (and the reference class stands in where torch is not installed).
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,15 +44,25 @@ VALUE_NAME = "Value"
 VALUE_SIGNATURE = "Value(data)"
 VALUE_SEED = 501
 ACTIVATIONS = ("tanh", "relu")
+MIXED_RTOL = MIXED_ATOL = 1e-9
+"""How close the long mixed expressions must come to torch. Their numbers stay between -8 and 8 and away from
+every singular point, so float64 round-off over a few dozen operations stays below about 1e-13: only a wrong
+or approximate local derivative reaches 1e-9."""
+
+ADD_MUL = ("__add__", "__mul__")
 
 
 @dataclass(frozen=True)
 class Expr:
-    """An expression over named leaves; ``build(f, *leaves)`` computes it with ``f`` the activation."""
+    """An expression over named leaves; ``build(f, *leaves)`` computes it with ``f`` the activation.
+
+    ``needs``: the methods of the class it uses (the check names a missing one instead of running it).
+    """
 
     text: str
     leaves: tuple[str, ...]
     build: Callable[..., Any] = field(compare=False)
+    needs: tuple[str, ...] = ADD_MUL
 
 
 @dataclass(frozen=True)
@@ -59,7 +70,8 @@ class GradRun:
     """One expression at given leaf values: forward, backward, read ``.data`` and every leaf's ``.grad``.
 
     With ``passes=True``: three forward and backward passes from the same leaves, the leaves' ``.grad``
-    set to 0 before the third; read every leaf's ``.grad`` after each pass.
+    set to 0 before the third; read every leaf's ``.grad`` after each pass. ``rtol`` and ``atol``: how
+    close to torch every number must be.
     """
 
     expr: Expr
@@ -67,11 +79,16 @@ class GradRun:
     act: str = "tanh"
     hint: str = L.HINT_GRAD
     passes: bool = False
+    rtol: float = RTOL
+    atol: float = ATOL
+
+    @property
+    def text(self) -> str:
+        return self.expr.text.replace("f(", f"{self.act}(")
 
     def describe(self) -> str:
-        text = self.expr.text.replace("f(", f"{self.act}(")
         values = ", ".join(f"{n} = {v:g}" for n, v in zip(self.expr.leaves, self.values, strict=True))
-        return f"{text} with {values}"
+        return f"{self.text} with {values}"
 
     def entries(self) -> list[str]:
         """What each number of the result is, in words."""
@@ -80,6 +97,14 @@ class GradRun:
                                                          "after zeroing the leaves and a third pass")
                     for leaf in self.expr.leaves]
         return ["the output's .data"] + [f"{leaf}.grad" for leaf in self.expr.leaves]
+
+    def close(self, got: np.ndarray, want: np.ndarray) -> bool:
+        return got.shape == want.shape and bool(np.allclose(got, want, rtol=self.rtol, atol=self.atol,
+                                                            equal_nan=True))
+
+    def number(self, value: np.ndarray) -> str:
+        """A number of a result, with enough digits to show a difference the tolerance sees."""
+        return f"{float(value):.15g}" if self.rtol < RTOL else format_number(value)
 
 
 def _shared(h):
@@ -104,23 +129,57 @@ def _neuron_expr(k: int) -> Expr:
     return Expr(text, leaves, _neuron)
 
 
-ADD = Expr("a + b", ("a", "b"), lambda f, a, b: a + b)
-MUL = Expr("a * b", ("a", "b"), lambda f, a, b: a * b)
+def _sanity(f, x):
+    z = 2 * x + 2 + x
+    q = f(z) + z * x
+    h = f(z * z)
+    return h + q + q * x
+
+
+def _more_ops(f, a, b):
+    c = a + b
+    d = a * b + b**3
+    c = c + (c + 1)
+    c = c + (1 + c + (-a))
+    d = d + (d * 2 + f(b + a))
+    d = d + (3 * d + f(b - a))
+    e = c - d
+    g = e**2
+    return g / 2.0 + 10.0 / g
+
+
+ADD = Expr("a + b", ("a", "b"), lambda f, a, b: a + b, ("__add__",))
+MUL = Expr("a * b", ("a", "b"), lambda f, a, b: a * b, ("__mul__",))
 AFFINE = Expr("a * b + c", ("a", "b", "c"), lambda f, a, b, c: a * b + c)
 NUMBER_EXPRS = (
-    Expr("a + 2", ("a",), lambda f, a: a + 2),
-    Expr("2 + a", ("a",), lambda f, a: 2 + a),
-    Expr("a * 3", ("a",), lambda f, a: a * 3),
-    Expr("3 * a", ("a",), lambda f, a: 3 * a),
+    Expr("a + 2", ("a",), lambda f, a: a + 2, ("__add__",)),
+    Expr("2 + a", ("a",), lambda f, a: 2 + a, ("__radd__",)),
+    Expr("a * 3", ("a",), lambda f, a: a * 3, ("__mul__",)),
+    Expr("3 * a", ("a",), lambda f, a: 3 * a, ("__rmul__",)),
     Expr("(a + 1.5) * -2 + 0.5", ("a",), lambda f, a: (a + 1.5) * -2 + 0.5),
+)
+SUB_EXPRS = (
+    Expr("-a", ("a",), lambda f, a: -a, ("__neg__",)),
+    Expr("a - b", ("a", "b"), lambda f, a, b: a - b, ("__sub__",)),
+    Expr("a - 2", ("a",), lambda f, a: a - 2, ("__sub__",)),
+    Expr("2 - a", ("a",), lambda f, a: 2 - a, ("__rsub__",)),
+)
+EXPONENTS = (2, 3, -1, -2, 0.5, 1.5)
+"""The exponents of the powers probe; the first two take any base, the negative ones a base away from 0, the
+fractions a positive one."""
+POW_EXPRS = tuple(Expr(f"a ** {n:g}", ("a",), lambda f, a, n=n: a**n, ("__pow__",)) for n in EXPONENTS)
+DIV_EXPRS = (
+    Expr("a / b", ("a", "b"), lambda f, a, b: a / b, ("__truediv__",)),
+    Expr("a / 4", ("a",), lambda f, a: a / 4, ("__truediv__",)),
+    Expr("2 / a", ("a",), lambda f, a: 2 / a, ("__rtruediv__",)),
 )
 ACT = Expr("f(a * b + c)", ("a", "b", "c"), lambda f, a, b, c: f(a * b + c))
 ACT_SCALED = Expr("c * f(a) + f(b)", ("a", "b", "c"), lambda f, a, b, c: c * f(a) + f(b))
 RELU_SUM = Expr("c * relu(a + b)", ("a", "b", "c"), lambda f, a, b, c: c * f(a + b))
 RELU_ZERO = Expr("relu(a) + relu(b) * c", ("a", "b", "c"), lambda f, a, b, c: f(a) + f(b) * c)
 TWICE = (
-    Expr("a * a", ("a",), lambda f, a: a * a),
-    Expr("a + a", ("a",), lambda f, a: a + a),
+    Expr("a * a", ("a",), lambda f, a: a * a, ("__mul__",)),
+    Expr("a + a", ("a",), lambda f, a: a + a, ("__add__",)),
     Expr("a * b + a", ("a", "b"), lambda f, a, b: a * b + a),
     Expr("f(a) * f(a) + a", ("a",), lambda f, a: f(a) * f(a) + a),
 )
@@ -132,41 +191,173 @@ SHARED_ACT = Expr("g * f(g) + g with g = a * b + c", ("a", "b", "c"),
 TWO_LAYER = Expr("f(v1 * f(w1 * x + b1) + v2 * f(w2 * x + b2) + c)",
                  ("x", "w1", "b1", "w2", "b2", "v1", "v2", "c"), _two_layer)
 PILE_UP = Expr("f(a * b + c) * a", ("a", "b", "c"), lambda f, a, b, c: f(a * b + c) * a)
+SANITY = Expr("z = 2 * x + 2 + x; q = f(z) + z * x; h = f(z * z); out = h + q + q * x", ("x",), _sanity,
+              ("__add__", "__mul__", "__rmul__"))
+MORE_OPS = Expr("c = a + b; d = a * b + b ** 3; c += c + 1; c += 1 + c + (-a); d += d * 2 + f(b + a); "
+                "d += 3 * d + f(b - a); e = c - d; g = e ** 2; out = g / 2.0 + 10.0 / g", ("a", "b"), _more_ops,
+                ("__add__", "__mul__", "__radd__", "__rmul__", "__neg__", "__sub__", "__pow__", "__truediv__",
+                 "__rtruediv__"))
+
+# --- long random expressions mixing every operation ------------------------------------------
+
+MIXED_BOUND = 8.0
+"""Every intermediate number of a mixed expression stays within [-MIXED_BOUND, MIXED_BOUND]."""
+MIXED_AWAY = 0.4
+"""A divisor, and the base of a negative or fractional power, is at least this far from 0."""
+RELU_AWAY = 0.05
+"""relu's input is at least this far from its kink at 0 (round-off could put it on either side)."""
+NUMBERS = (2, 3, 0.5, 1.5, 2.5)
+"""The plain numbers a mixed expression uses (ints and floats, as learners' own expressions do)."""
+
+
+def _always(x: float, y: float, c: float) -> bool:
+    return True
+
+
+def _pow_ok(x: float, y: float, c: float) -> bool:
+    return (c >= 0 or abs(x) >= MIXED_AWAY) and (c == int(c) or x >= MIXED_AWAY)
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation of a mixed expression: the method it needs, how it reads, and what it does (on Values,
+    torch tensors and floats alike); ``binary``: it takes a second node, else a plain number ``c``; ``ok``:
+    whether it stays well away from a singular point on the numbers ``x``, ``y``, ``c``."""
+
+    method: str
+    text: str
+    fn: Callable[..., Any]
+    binary: bool = False
+    ok: Callable[[float, float, float], bool] = _always
+
+
+MIXED_OPS = (
+    Op("__add__", "{x} + {y}", lambda f, x, y, c: x + y, True),
+    Op("__sub__", "{x} - {y}", lambda f, x, y, c: x - y, True),
+    Op("__mul__", "{x} * {y}", lambda f, x, y, c: x * y, True),
+    Op("__truediv__", "{x} / {y}", lambda f, x, y, c: x / y, True, lambda x, y, c: abs(y) >= MIXED_AWAY),
+    Op("__add__", "{x} + {c:g}", lambda f, x, y, c: x + c),
+    Op("__radd__", "{c:g} + {x}", lambda f, x, y, c: c + x),
+    Op("__sub__", "{x} - {c:g}", lambda f, x, y, c: x - c),
+    Op("__rsub__", "{c:g} - {x}", lambda f, x, y, c: c - x),
+    Op("__mul__", "{x} * {c:g}", lambda f, x, y, c: x * c),
+    Op("__rmul__", "{c:g} * {x}", lambda f, x, y, c: c * x),
+    Op("__truediv__", "{x} / {c:g}", lambda f, x, y, c: x / c),
+    Op("__rtruediv__", "{c:g} / {x}", lambda f, x, y, c: c / x, ok=lambda x, y, c: abs(x) >= MIXED_AWAY),
+    Op("__neg__", "-{x}", lambda f, x, y, c: -x),
+    Op("__pow__", "{x} ** {c:g}", lambda f, x, y, c: x**c, ok=_pow_ok),
+    Op("", "f({x})", lambda f, x, y, c: f(x)),
+)
+SHRINK = Op("__mul__", "{x} * {c:g}", lambda f, x, y, c: x * c)
+"""The step taken when no drawn step keeps the numbers in bounds (x * 0.5 always does)."""
+
+
+def _float_act(act: str) -> Callable[[float], float]:
+    return math.tanh if act == "tanh" else (lambda v: max(v, 0.0))
+
+
+def _allowed(op: Op, act: str, x: float, y: float, c: float) -> bool:
+    """Whether ``op`` on these numbers stays finite and well away from any singular point (relu's kink too)."""
+    return op.ok(x, y, c) and not (op.method == "" and act == "relu" and abs(x) < RELU_AWAY)
+
+
+def _replay(steps: tuple, sinks: tuple[int, ...], f: Callable[[Any], Any], *leaves: Any) -> Any:
+    nodes = list(leaves)
+    for op, i, j, c in steps:
+        nodes.append(op.fn(f, nodes[i], nodes[j], c))
+    out = nodes[sinks[0]]
+    for k in sinks[1:]:
+        out = out + nodes[k]
+    return out
+
+
+def mixed_expr(rng: np.random.Generator, act: str, n_leaves: int = 3, n_steps: int = 10
+               ) -> tuple[Expr, tuple[float, ...]]:
+    """A random expression over ``n_leaves`` leaves mixing every operation, and the leaf values it is drawn for.
+
+    Each leaf is the first input of one of the first steps; after those, the first input is mostly the node just
+    made and otherwise any earlier node, as is the second, so nodes are shared. Each step is drawn until its
+    result stays within :data:`MIXED_BOUND` and away from singular points (:func:`_allowed`), computed in floats
+    as it is drawn. The output is the sum of the nodes no step uses.
+    """
+    names = [chr(ord("a") + i) for i in range(n_leaves)]
+    values = [float(v) for v in np.round(rng.choice([-1.0, 1.0], n_leaves) * rng.uniform(0.5, 2.0, n_leaves), 3)]
+    numbers, g = list(values), _float_act(act)
+    steps, texts, used = [], [], set()
+    for k in range(n_steps):
+        for _ in range(30):
+            op = MIXED_OPS[int(rng.integers(len(MIXED_OPS)))]
+            # mostly the node just made, so that the expression grows deep as well as wide
+            i = k if k < n_leaves else len(numbers) - 1 if rng.random() < 0.6 else int(rng.integers(len(numbers)))
+            j = int(rng.integers(len(numbers)))
+            c = EXPONENTS[int(rng.integers(len(EXPONENTS)))] if op.method == "__pow__" else \
+                NUMBERS[int(rng.integers(len(NUMBERS)))]
+            x, y = numbers[i], numbers[j]
+            if not _allowed(op, act, x, y, c):
+                continue
+            result = op.fn(g, x, y, c)
+            if isinstance(result, float | int) and math.isfinite(result) and abs(result) <= MIXED_BOUND:
+                break
+        else:
+            op, j, c = SHRINK, i, 0.5
+            result = x * c
+        steps.append((op, i, j, c))
+        used.update((i, j) if op.binary else (i,))
+        numbers.append(float(result))
+        names.append(f"h{k + 1}")
+        texts.append(f"{names[-1]} = " + op.text.format(x=names[i], y=names[j], c=c))
+    sinks = tuple(k for k in range(n_leaves, len(names)) if k not in used)
+    texts.append("out = " + " + ".join(names[k] for k in sinks))
+    needs = tuple(dict.fromkeys(["__add__"] + [op.method for op, *_ in steps if op.method]))
+    expr = Expr("; ".join(texts), tuple(names[:n_leaves]), functools.partial(_replay, tuple(steps), sinks), needs)
+    return expr, tuple(values)
 
 
 def _activation(act: str) -> Callable[[Any], Any]:
     return lambda v: getattr(v, act)()
 
 
-def _raw_value_run(V: Any, run: GradRun) -> tuple[list[Any], list[tuple[str, Any]]]:
-    """Run ``run`` with class ``V``; returns the roots built and the raw numbers read, with their names.
+def _qualified(cls: type) -> str:
+    return f"{getattr(cls, '__module__', '?')}.{getattr(cls, '__qualname__', cls.__name__)}"
 
-    Everything that touches the learner's objects happens here, so that it can be called through
-    :func:`call_learner` (errors and time-outs become sentences).
+
+def type_names(got: type, want: type) -> tuple[str, str]:
+    """How to name the class of a result and the class checked in one sentence: by name, or, where the names are
+    the same (a class built on another ``Value``, or one from another module), with their modules too."""
+    if got.__name__ != want.__name__:
+        return got.__name__, want.__name__
+    got_name, want_name = _qualified(got), _qualified(want)
+    if got_name == want_name:
+        got_name = L.VALUE_SAME_NAME.format(name=got_name)
+    return got_name, want_name
+
+
+def _raw_value_run(V: Any, run: GradRun) -> tuple[list[tuple[str, Any]], tuple[str, ...] | None]:
+    """Run ``run`` with class ``V``: the raw numbers read, with their names, and a note when it could not run.
+
+    The note is ``("missing", method)`` when ``V`` lacks a method the expression needs, ``("type", got, want)``
+    when an operation returned something that is not a ``V`` (the two classes' names). Everything that touches the
+    learner's class happens here, so that it can be called through :func:`call_learner` (errors and time-outs
+    become sentences, and at grading the note is recorded as plain words).
     """
+    missing = [method for method in run.expr.needs if not callable(getattr(V, method, None))]
+    if missing:
+        return [], ("missing", missing[0])
     f = _activation(run.act)
-    names = run.entries()
-    if not run.passes:
-        leaves = [V(v) for v in run.values]
-        root = run.expr.build(f, *leaves)
-        if not isinstance(root, V):
-            return [root], []
-        data = root.data
-        root.backward()
-        return [root], list(zip(names, [data] + [leaf.grad for leaf in leaves], strict=True))
     leaves = [V(v) for v in run.values]
-    roots, raw = [], []
-    for index in range(3):
+    raw = []
+    for index in range(3 if run.passes else 1):
         if index == 2:
             for leaf in leaves:
                 leaf.grad = 0.0
         root = run.expr.build(f, *leaves)
-        roots.append(root)
         if not isinstance(root, V):
-            return roots, []
+            return [], ("type", *type_names(type(root), V))
+        if not run.passes:
+            raw.append(root.data)
         root.backward()
         raw.extend(leaf.grad for leaf in leaves)
-    return roots, list(zip(names, raw, strict=True))
+    return list(zip(run.entries(), raw, strict=True)), None
 
 
 def _as_number(value: Any, what: str, label: str) -> float:
@@ -177,18 +368,21 @@ def _as_number(value: Any, what: str, label: str) -> float:
     return float(np.asarray(value, dtype=np.float64).reshape(()))
 
 
-def _read(V: Any, roots: list[Any], raw: list[tuple[str, Any]], run: GradRun, label: str) -> np.ndarray:
-    for root in roots:
-        if not isinstance(root, V):
-            raise Problem(L.VALUE_NOT_A_VALUE.format(expr=run.expr.text.replace("f(", f"{run.act}("),
-                                                     type=type(root).__name__, label=label))
+def _read(raw: Any, note: Any, run: GradRun, label: str) -> np.ndarray:
+    """The numbers of a run as an array, or the sentence its note calls for."""
+    if isinstance(note, tuple | list) and note:
+        if note[0] == "missing" and len(note) == 2:
+            method = str(note[1])
+            raise Problem(L.VALUE_NO_OPERATION.format(method=method, what=L.OPERATIONS.get(method, method),
+                                                      label=label))
+        if note[0] == "type" and len(note) == 3:
+            raise Problem(L.VALUE_NOT_A_VALUE.format(expr=run.text, type=note[1], expected=note[2], label=label))
     return np.array([_as_number(value, what, label) for what, value in raw])
 
 
 def _quiet_run(V: Any, run: GradRun) -> np.ndarray:
     """A reference or bank class's result on ``run``."""
-    roots, raw = _raw_value_run(V, run)
-    return _read(V, roots, raw, run, "")
+    return _read(*_raw_value_run(V, run), run, "")
 
 
 def _torch_run(run: GradRun) -> np.ndarray:
@@ -220,16 +414,12 @@ def expected(run: GradRun) -> np.ndarray:
     return _torch_run(run)
 
 
-def _close(got: np.ndarray, want: np.ndarray) -> bool:
-    return got.shape == want.shape and bool(np.allclose(got, want, rtol=RTOL, atol=ATOL, equal_nan=True))
-
-
 def value_mistake(history: Sequence[tuple[GradRun, np.ndarray]]) -> Mistake | None:
     """The first bank class whose results equal the learner's on every run of ``history``."""
     for mistake in mistakes.VALUE_BANK:
         try:
             with np.errstate(all="ignore"):
-                if all(_close(_quiet_run(mistake.fn, run), got) for run, got in history):
+                if all(run.close(_quiet_run(mistake.fn, run), got) for run, got in history):
                     return mistake
         except Exception:  # a bank class that cannot run a case does not match
             continue
@@ -265,25 +455,25 @@ class _Session:
 
     def check_runs(self, runs: Sequence[GradRun], label: str) -> None:
         for run in runs:
-            roots, raw = self.call(lambda run=run: _raw_value_run(self.V, run), label)
-            got = _read(self.V, roots, raw, run, label)
+            raw, note = self.call(lambda run=run: _raw_value_run(self.V, run), label)
+            got = _read(raw, note, run, label)
             self.history.append((run, got))
             want = expected(run)
-            if _close(got, want):
+            if run.close(got, want):
                 continue
             mistake = value_mistake(self.history)
             if mistake is not None:
                 raise Problem(M.KNOWN_MISTAKE.format(name=VALUE_NAME, explanation=mistake.explanation),
                               mistake=mistake.id)
-            index = next(i for i in range(len(want)) if not _close(got[i:i + 1], want[i:i + 1])) \
+            index = next(i for i in range(len(want)) if not run.close(got[i:i + 1], want[i:i + 1])) \
                 if got.shape == want.shape else 0
             what = run.entries()[index]
             if self.hidden:
                 raise Problem(L.VALUE_WRONG_HIDDEN.format(what=what, label=label))
             hint = L.HINT_DATA if index == 0 and not run.passes else run.hint
-            raise Problem(L.VALUE_WRONG.format(what=what, got=format_number(got[index:index + 1].reshape(())),
+            raise Problem(L.VALUE_WRONG.format(what=what, got=run.number(got[index:index + 1].reshape(())),
                                                expr=run.describe(), label=label,
-                                               expected=format_number(want[index:index + 1].reshape(())),
+                                               expected=run.number(want[index:index + 1].reshape(())),
                                                hint=hint))
 
 
@@ -316,6 +506,19 @@ def _values(rng: np.random.Generator, n: int, low: float = -2.0, high: float = 2
     return tuple(float(v) for v in np.round(rng.uniform(low, high, size=n), 3))
 
 
+def _away(rng: np.random.Generator, n: int, positive: bool = False) -> tuple[float, ...]:
+    """``n`` numbers of magnitude 0.5 to 2 (positive ones only with ``positive``): safe bases and divisors."""
+    signs = np.ones(n) if positive else rng.choice([-1.0, 1.0], n)
+    return tuple(float(v) for v in np.round(signs * rng.uniform(0.5, 2.0, size=n), 3))
+
+
+def _pow_values(rng: np.random.Generator | None) -> list[tuple[float, ...]]:
+    """A base for each of :data:`EXPONENTS`: drawn away from 0 (positive for a fraction), or the shown ones."""
+    if rng is None:
+        return [(1.5,), (-1.5,), (-0.8,), (1.25,), (2.25,), (0.64,)]
+    return [_away(rng, 1, positive=n != int(n)) for n in EXPONENTS]
+
+
 def value_probes(V: Any, *, seed: int | None = None, hidden: bool = False,
                  time_limit: float | None = DEFAULT_TIME_LIMIT) -> tuple[list[Probe], _Session]:
     """The probes of the Value check, for the class ``V`` (its activations decide which run)."""
@@ -333,8 +536,8 @@ def value_probes(V: Any, *, seed: int | None = None, hidden: bool = False,
         return Probe(text, test)
 
     def r(expr: Expr, values: tuple[float, ...], hint: str = L.HINT_GRAD, a: str | None = None,
-          passes: bool = False) -> GradRun:
-        return GradRun(expr, values, a or act, hint, passes)
+          passes: bool = False, tolerance: tuple[float, float] = (RTOL, ATOL)) -> GradRun:
+        return GradRun(expr, values, a or act, hint, passes, *tolerance)
 
     if hidden:
         basic = [r(e, _values(rng, len(e.leaves))) for e in (ADD, MUL, AFFINE)]
@@ -343,36 +546,60 @@ def value_probes(V: Any, *, seed: int | None = None, hidden: bool = False,
         basic = [r(ADD, (2.0, -3.0)), r(MUL, (2.0, -3.0)), r(AFFINE, (2.0, -3.0, 10.0)),
                  r(AFFINE, _values(rng, 3))]
         numbers = [r(e, (1.5,)) for e in NUMBER_EXPRS]
-    probes = [
-        probe("Value(2.0) has .data = 2.0 and .grad = 0", test=_attributes_test(session, "Value(2.0)")),
-        probe("a + b, a * b, a * b + c: .data and every leaf's .grad", basic),
-        probe("plain numbers on either side: a + 2, 2 + a, a * 3, 3 * a", numbers),
-    ]
-    if not acts:
-        probes.append(probe("tanh or relu", test=_no_activation_test))
+    activation_runs = []
     for name in acts:
         hint = L.HINT_TANH if name == "tanh" else L.HINT_RELU
         values = [(0.5, -1.0, 0.8), (1.5, 2.0, -1.0)] if not hidden else [_values(rng, 3) for _ in range(2)]
         runs = [r(ACT, v, hint, name) for v in values] + [r(ACT_SCALED, _values(rng, 3), hint, name)]
-        probes.append(probe(f"{name}: forward and gradient", runs))
+        activation_runs.append((f"{name}: forward and gradient", runs))
         if name == "relu":
             zero = float(np.round(rng.uniform(0.5, 2.0), 3))
             runs = [r(RELU_SUM, (zero, -zero, 2.0), L.HINT_RELU, "relu"),
                     r(RELU_ZERO, (0.0, 0.0, -1.5), L.HINT_RELU, "relu"),
                     r(RELU_SUM, (-zero, 0.25, 3.0), L.HINT_RELU, "relu")]
-            probes.append(probe("relu at exactly 0 has gradient 0 (as in torch)", runs))
+            activation_runs.append(("relu at exactly 0 has gradient 0 (as in torch)", runs))
     twice = [r(e, _values(rng, len(e.leaves)), L.HINT_TWICE) for e in TWICE]
-    probes.append(probe("a node used twice: a * a, a + a, a * b + a (gradients add up)", twice))
     order = [r(SHARED, _values(rng, 2), L.HINT_ORDER), r(CHAIN, _values(rng, 5), L.HINT_ORDER),
              r(SHARED_ACT, _values(rng, 3), L.HINT_ORDER)]
-    probes.append(probe("shared inner nodes and a chain: backward in topological order", order))
     nets = [r(_neuron_expr(k), _values(rng, 2 * k + 1)) for k in (1, 2, 3)]
     nets += [r(TWO_LAYER, _values(rng, 8)) for _ in range(2)]
     for name in acts[1:]:
         nets += [r(_neuron_expr(2), _values(rng, 5), a=name), r(TWO_LAYER, _values(rng, 8), a=name)]
-    probes.append(probe("random neurons with 1, 2, 3 inputs and a two-layer net", nets))
     pile = [r(PILE_UP, _values(rng, 3), L.HINT_PILE_UP, passes=True)]
-    probes.append(probe("gradients pile up over two backward passes unless zeroed", pile))
+    # drawn after everything above, so that the numbers of the probes above stay as they were
+    if hidden:
+        subs = [r(e, _away(rng, len(e.leaves)), L.HINT_SUB) for e in SUB_EXPRS]
+        powers = [r(e, v, L.HINT_POW) for e, v in zip(POW_EXPRS, _pow_values(rng), strict=True)]
+        divs = [r(e, _away(rng, len(e.leaves)), L.HINT_DIV) for e in DIV_EXPRS]
+    else:
+        subs = [r(e, (1.5, -0.5)[:len(e.leaves)], L.HINT_SUB) for e in SUB_EXPRS]
+        powers = [r(e, v, L.HINT_POW) for e, v in zip(POW_EXPRS, _pow_values(None), strict=True)]
+        divs = [r(DIV_EXPRS[0], (1.5, -0.5), L.HINT_DIV), r(DIV_EXPRS[1], (1.5,), L.HINT_DIV),
+                r(DIV_EXPRS[2], (-0.8,), L.HINT_DIV)]
+    tight = (MIXED_RTOL, MIXED_ATOL)
+    mixed = [] if hidden else [r(SANITY, (-4.0,), L.HINT_MIXED, tolerance=tight),
+                               r(MORE_OPS, (-4.0, 2.0), L.HINT_MIXED, tolerance=tight)]
+    for name in acts[:1] * (3 if hidden else 2) + acts[1:]:
+        mixed.append(r(*mixed_expr(rng, name), L.HINT_MIXED, name, tolerance=tight))
+
+    probes = [
+        probe("Value(2.0) has .data = 2.0 and .grad = 0", test=_attributes_test(session, "Value(2.0)")),
+        probe("a + b, a * b, a * b + c: .data and every leaf's .grad", basic),
+        probe("plain numbers on either side: a + 2, 2 + a, a * 3, 3 * a", numbers),
+        probe("negation and subtraction: -a, a - b, a - 2, 2 - a", subs),
+        probe("powers with a number exponent: " + ", ".join(e.text for e in POW_EXPRS), powers),
+        probe("division: a / b, a / 4, 2 / a", divs),
+    ]
+    if not acts:
+        probes.append(probe("tanh or relu", test=_no_activation_test))
+    probes += [probe(text, runs) for text, runs in activation_runs]
+    probes += [
+        probe("a node used twice: a * a, a + a, a * b + a (gradients add up)", twice),
+        probe("shared inner nodes and a chain: backward in topological order", order),
+        probe("random neurons with 1, 2, 3 inputs and a two-layer net", nets),
+        probe("long expressions mixing every operation: .data and every .grad within 1e-9 of torch", mixed),
+        probe("gradients pile up over two backward passes unless zeroed", pile),
+    ]
     return probes, session
 
 
@@ -383,16 +610,18 @@ def Value(
     hidden: bool = False,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> None:
-    """Check a scalar autograd class ``Value(data)`` with ``.data``, ``.grad``, ``+``, ``*`` (numbers on
-    either side too), ``.tanh()`` and/or ``.relu()`` (whichever you write; both are tested if both are
-    written) and ``.backward()``.
+    """Check a scalar autograd class ``Value(data)`` with ``.data``, ``.grad``, ``+``, ``*``, ``-`` (and
+    ``-a``), ``/``, ``**`` with a number exponent (an int or a float), a plain number on either side of
+    ``+ - * /`` (``2 + a``, ``2 - a``, ``3 * a``, ``2 / a``), ``.tanh()`` and/or ``.relu()`` (whichever you
+    write; both are tested if both are written) and ``.backward()``: what micrograd's ``Value`` supports.
 
     The check builds expressions with your class, calls ``backward()`` on the output, and compares the
     output's ``.data`` and every leaf's ``.grad`` with ``torch.autograd`` on the same expression in
     float64: single operations, relu at exactly 0 (gradient 0), nodes used twice (gradients must add up),
-    shared inner nodes (backward in topological order), small networks, and three forward and backward
-    passes from the same leaves (the second without zeroing must give twice the gradient, the third,
-    after setting every leaf's ``.grad = 0``, the gradient again).
+    shared inner nodes (backward in topological order), small networks, long random expressions mixing
+    every operation (within 1e-9 of torch), and three forward and backward passes from the same leaves
+    (the second without zeroing must give twice the gradient, the third, after setting every leaf's
+    ``.grad = 0``, the gradient again).
     """
     if not isinstance(cls, type):
         what = f"a {type(cls).__name__}"
@@ -446,7 +675,8 @@ LINEAR_FORWARD = Exercise(
     seed=502,
 )
 
-linear_forward = make_check(LINEAR_FORWARD, "Check ``fn(X, W, b)``: X (n, d) @ W (d, m) + b (m,), shape (n, m).")
+linear_forward = make_check(LINEAR_FORWARD, "Check ``fn(X, W, b)``: X (n, d) @ W (d, m) + b (m,), shape (n, m); "
+                            "float32 inputs may give a float32 result.")
 
 # --- linear_backward -----------------------------------------------------------------
 
@@ -490,7 +720,8 @@ LINEAR_BACKWARD = Exercise(
 
 linear_backward = make_check(
     LINEAR_BACKWARD,
-    "Check ``fn(dout, X, W)``: returns (dX, dW, db) = (dout @ W.T, X.T @ dout, dout.sum(axis=0)).",
+    "Check ``fn(dout, X, W)``: returns (dX, dW, db) = (dout @ W.T, X.T @ dout, dout.sum(axis=0)); float32 inputs "
+    "may give float32 results.",
 )
 
 # --- relu_backward -------------------------------------------------------------------
@@ -531,7 +762,8 @@ RELU_BACKWARD = Exercise(
 )
 
 relu_backward = make_check(
-    RELU_BACKWARD, "Check ``fn(dout, z)``: dout where the pre-activation z > 0, else 0 (0 at z == 0)."
+    RELU_BACKWARD, "Check ``fn(dout, z)``: dout where the pre-activation z > 0, else 0 (0 at z == 0); float32 "
+    "inputs may give a float32 result."
 )
 
 # --- numerical_gradient --------------------------------------------------------------

@@ -15,9 +15,28 @@ VALUE_WRONG_START = (
     "In __init__ store the number as `self.data = data` and start the gradient at `self.grad = 0.0`."
 )
 VALUE_NOT_A_VALUE = (
-    "{expr} gave a {type}, not a Value, on the case '{label}'. Every operation must return a new Value "
+    "{expr} gave a {type}, not a {expected}, on the case '{label}'. Every operation must return a new Value "
     "that remembers its inputs, so that backward can walk back through it."
 )
+VALUE_SAME_NAME = "{name} (another class of that name)"
+"""Names a result's class when it has the very name, module and all, of the class being checked."""
+VALUE_NO_OPERATION = (
+    "Your class has no {method} ({what}), which the case '{label}' needs: write it (the exercise lists every "
+    "operation the check tests), run the class's cell, and run this check again."
+)
+OPERATIONS = {
+    "__add__": "a + b (and a + 2)",
+    "__mul__": "a * b (and a * 3)",
+    "__radd__": "a number plus a Value, as in 2 + a",
+    "__rmul__": "a number times a Value, as in 3 * a",
+    "__neg__": "the negation -a",
+    "__sub__": "a - b (and a - 2)",
+    "__rsub__": "a number minus a Value, as in 2 - a",
+    "__pow__": "a power with a number exponent, as in a ** 2, a ** -1 or a ** 0.5",
+    "__truediv__": "a / b (and a / 4)",
+    "__rtruediv__": "a number divided by a Value, as in 2 / a",
+}
+"""What each method the check needs does, in words, for :data:`VALUE_NO_OPERATION`."""
 VALUE_NOT_A_NUMBER = (
     "{what} is a {type} on the case '{label}', but it should be a number (a float)."
 )
@@ -37,6 +56,23 @@ HINT_DATA = "The forward value is wrong: check what each operation computes from
 HINT_GRAD = (
     "Check the local derivative in each _backward (out = a + b passes out.grad to both; out = a * b passes "
     "b.data * out.grad to a and a.data * out.grad to b) and that backward starts with the output's grad = 1."
+)
+HINT_SUB = (
+    "-a passes -out.grad to a, and a - b passes out.grad to a and -out.grad to b: build them from + and * "
+    "(-a is a * -1, a - b is a + (-b)) and check that each gives back a new Value."
+)
+HINT_POW = (
+    "For out = a ** n with a number n (negative or a fraction too), a gets n * a.data ** (n - 1) * out.grad, "
+    "and the forward value is a.data ** n."
+)
+HINT_DIV = (
+    "a / b is a * b ** -1 and 2 / a is 2 * a ** -1: build / from * and ** so that its gradients follow from "
+    "theirs (b gets -a.data / b.data ** 2 * out.grad)."
+)
+HINT_MIXED = (
+    "Every operation passes on its own, so look at how they combine, and at precision: the check allows only "
+    "1e-9 of relative difference from torch here, so every local derivative must be an exact formula, not an "
+    "approximation."
 )
 HINT_TWICE = (
     "A node used twice gets a gradient from each use, and they add up: every _backward must use `+=`."

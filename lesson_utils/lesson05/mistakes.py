@@ -34,6 +34,10 @@ VALUE_RELU_WRONG_SIDE = (
     "its ReLU passes the gradient on where the input is exactly 0 (it tests `>= 0`). The convention, as in "
     "torch, is a gradient of 0 at 0: pass out.grad on only where the input is > 0."
 )
+VALUE_POW_NO_EXPONENT = (
+    "the backward step of `**` leaves out the exponent n in front: for out = a ** n, d(out)/da = "
+    "n * a ** (n - 1), so write `self.grad += n * self.data ** (n - 1) * out.grad`."
+)
 VALUE_NOT_REVERSED = (
     "backward visits the nodes in topological order from the leaves up, so each node passes on its gradient "
     "before it has received it. Build the topological order, then walk it in reverse, from the output down."
@@ -144,6 +148,17 @@ class ReluWrongSide(reference.Value):
         return out
 
 
+class PowNoExponentFactor(reference.Value):
+    def __pow__(self, exponent):
+        out = type(self)(self.data**exponent, (self,), f"**{exponent:g}")
+
+        def _backward():
+            self.grad += self.data ** (exponent - 1) * out.grad
+
+        out._backward = _backward
+        return out
+
+
 def _topological(root):
     order, seen = [], set()
 
@@ -200,6 +215,7 @@ VALUE_BANK = (
     Mistake("mul_own_factor", MulOwnFactor, VALUE_MUL_OWN_FACTOR),
     Mistake("tanh_missing_factor", TanhNoFactor, VALUE_TANH_NO_FACTOR),
     Mistake("relu_wrong_side", ReluWrongSide, VALUE_RELU_WRONG_SIDE),
+    Mistake("pow_missing_exponent", PowNoExponentFactor, VALUE_POW_NO_EXPONENT),
     Mistake("topo_not_reversed", NotReversed, VALUE_NOT_REVERSED),
     Mistake("no_topological_order", Recursive, VALUE_RECURSIVE),
     Mistake("backward_zeroes_grads", ZeroesInBackward, VALUE_ZEROES),

@@ -15,6 +15,10 @@ class Value:
     respect to it (0 until ``backward`` runs). Every operation records its
     inputs (``_prev``) and a ``_backward`` function that adds this node's
     share of the gradient into its inputs' ``grad`` (the chain rule, one link).
+
+    Supports ``+``, ``*``, ``-`` (binary and unary), ``/`` and ``**`` with a
+    number exponent, with a plain number on either side of ``+ - * /``, and
+    ``tanh`` and ``relu``: what micrograd's ``Value`` supports.
     """
 
     def __init__(self, data, _children=(), _op=""):
@@ -49,6 +53,18 @@ class Value:
         out._backward = _backward
         return out
 
+    def __pow__(self, exponent):
+        """``self ** exponent`` for a number exponent (an int or a float), as in micrograd and torch."""
+        if isinstance(exponent, bool) or not isinstance(exponent, int | float):
+            raise TypeError("a Value's exponent must be a number (an int or a float)")
+        out = type(self)(self.data**exponent, (self,), f"**{exponent:g}")
+
+        def _backward():
+            self.grad += exponent * self.data ** (exponent - 1) * out.grad
+
+        out._backward = _backward
+        return out
+
     def __radd__(self, other):
         return self + other
 
@@ -63,6 +79,12 @@ class Value:
 
     def __rsub__(self, other):
         return (-self) + other
+
+    def __truediv__(self, other):
+        return self * other**-1
+
+    def __rtruediv__(self, other):
+        return other * self**-1
 
     def tanh(self):
         t = math.tanh(self.data)
@@ -111,7 +133,11 @@ def _float_arrays(*arrays):
 
 
 def linear_forward(X, W, b) -> np.ndarray:
-    """A linear layer: X (n, d) @ W (d, m) + b (m,), shape (n, m)."""
+    """A linear layer: X (n, d) @ W (d, m) + b (m,), shape (n, m).
+
+    Computed in float64. Float32 inputs may also give a float32 result (``X @ W + b`` as NumPy computes it):
+    the check compares a float32 case with float32's absolute tolerance (``harness.FLOAT32_ATOL``).
+    """
     X, W, b = _float_arrays(X, W, b)
     return X @ W + b
 
@@ -120,7 +146,8 @@ def linear_backward(dout, X, W):
     """Gradients of a linear layer, given dout = dL/d(out) of shape (n, m).
 
     Returns (dX, dW, db): dX = dout @ W.T (n, d), dW = X.T @ dout (d, m),
-    db = dout summed over the batch (m,).
+    db = dout summed over the batch (m,). Computed in float64; float32 inputs may also give float32
+    results (the check compares a float32 case with float32's absolute tolerance).
     """
     dout, X, W = _float_arrays(dout, X, W)
     return dout @ W.T, X.T @ dout, dout.sum(axis=0)
@@ -132,7 +159,11 @@ def relu(z) -> np.ndarray:
 
 
 def relu_backward(dout, z) -> np.ndarray:
-    """Gradient through ReLU: dout where the pre-activation z > 0, else 0 (0 at z == 0, as in torch)."""
+    """Gradient through ReLU: dout where the pre-activation z > 0, else 0 (0 at z == 0, as in torch).
+
+    Computed in float64; float32 inputs may also give a float32 result (masking is exact in any dtype, so
+    float32's tolerance is not even needed).
+    """
     dout, z = _float_arrays(dout, z)
     return dout * (z > 0)
 

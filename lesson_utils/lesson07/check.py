@@ -14,6 +14,7 @@ judging finds every one of them in the record.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -132,23 +133,36 @@ def _read_split(value: Any, label: str) -> list[np.ndarray]:
     return parts
 
 
+MATCH_RTOL = 1e-6
+"""How far (relatively) a returned value may be from the input value it copies: float32 rounding, not more."""
+
+
 def _rows_of(part: np.ndarray, source: np.ndarray) -> np.ndarray | None:
     """The index in ``source`` of every row of ``part``, or None if a row is not one of source's rows.
 
-    An empty part may have any shape with no elements (``np.array([])`` is a fine empty part).
+    A returned row is the source row equal to it, or else the nearest source row within ``MATCH_RTOL`` (a copy
+    made in float32, say). The check's own inputs hold values far apart by construction (see :func:`_spread`),
+    so the row found is the one copied, whatever was drawn. An empty part may have any shape with no elements
+    (``np.array([])`` is a fine empty part).
     """
     if part.size == 0 and len(part) == 0:
         return np.empty(0, dtype=int)
-    if part.shape[1:] != source.shape[1:]:
+    if part.shape[1:] != source.shape[1:] or len(source) == 0:
         return None
-    width = int(np.prod(source.shape[1:]))
-    flat_source = source.reshape(len(source), width)
+    width = int(np.prod(source.shape[1:], dtype=int))
+    flat_source = np.ascontiguousarray(source.reshape(len(source), width))
+    first = {row.tobytes(): i for i, row in reversed(list(enumerate(flat_source)))}
     index = np.empty(len(part), dtype=int)
-    for i, row in enumerate(part.reshape(len(part), width)):
-        hits = np.flatnonzero(np.all(np.isclose(flat_source, row, rtol=1e-6, atol=0.0), axis=1))
-        if hits.size == 0:
-            return None
-        index[i] = hits[0]
+    for i, row in enumerate(np.ascontiguousarray(part.reshape(len(part), width))):
+        hit = first.get(row.tobytes())
+        if hit is None:
+            with np.errstate(invalid="ignore"):
+                gaps = np.abs(flat_source - row)
+                fits = np.all(gaps <= MATCH_RTOL * np.abs(flat_source), axis=1)
+            if not fits.any():
+                return None
+            hit = int(np.argmin(np.where(fits, np.max(gaps, axis=1), np.inf)))
+        index[i] = hit
     return index
 
 
@@ -263,14 +277,26 @@ def _rng_probe(label: str, case: SplitCase, other_seeds: Sequence[int], hidden: 
     return Probe(label, test)
 
 
+def _spread(rng: np.random.Generator, size: int, low: float, high: float) -> np.ndarray:
+    """``size`` values in [low, high] in a random order, any two at least (high - low) / (2 * size) apart.
+
+    Each value sits in its own slot of width (high - low) / size, in the middle half of it: unique by a margin far
+    above float32 rounding and the matching tolerance, so every returned row is traced back to its input row.
+    """
+    slots = rng.permutation(size) + rng.uniform(0.25, 0.75, size=size)
+    return low + (high - low) * slots / size
+
+
 def _table(rng: np.random.Generator, n: int, shape_x: tuple, shape_y: tuple, kind: str) -> tuple[Any, Any]:
-    """Unique rows; X values in [-5, 5] (or 0 ... n*d - 1 for integers), y values in [10, 20] (or from 1000)."""
+    """Rows unique by construction: every X value in [-5, 5] (or 0 ... n*d - 1 for integers) and every y value in
+    [10, 20] (or from 1000) differs from all the others (see :func:`_spread`)."""
+    size_x, size_y = n * int(np.prod(shape_x, dtype=int)), n * int(np.prod(shape_y, dtype=int))
     if kind == "int":
-        X = rng.permutation(n * int(np.prod(shape_x))).reshape((n, *shape_x))
-        y = (1000 + rng.permutation(n * int(np.prod(shape_y)))).reshape((n, *shape_y))
+        X = rng.permutation(size_x).reshape((n, *shape_x))
+        y = (1000 + rng.permutation(size_y)).reshape((n, *shape_y))
         return X, y
-    X = rng.uniform(-5.0, 5.0, size=(n, *shape_x))
-    y = rng.uniform(10.0, 20.0, size=(n, *shape_y))
+    X = _spread(rng, size_x, -5.0, 5.0).reshape((n, *shape_x))
+    y = _spread(rng, size_y, 10.0, 20.0).reshape((n, *shape_y))
     if kind == "float32":
         return X.astype(np.float32), y.astype(np.float32)
     if kind == "list":
@@ -321,7 +347,7 @@ def split_probes(*, seed: int | None = None, cases: Sequence[Sequence[Any]] | No
     X, y = _table(rng, 50, (3,), (), "float64")
     main = SplitCase("50 rows of 3 features, val_fraction 0.2: 40 training rows, 10 validation rows", X, y, 0.2,
                      int(rng.integers(1_000_000)))
-    sorted_x = np.sort(rng.uniform(-5.0, 5.0, size=30))
+    sorted_x = np.sort(_spread(rng, 30, -5.0, 5.0))
     ordered = SplitCase("30 rows sorted by x, val_fraction 0.3", sorted_x, 10.0 + sorted_x + 5.0, 0.3,
                         int(rng.integers(1_000_000)))
     other_seeds = [int(s) for s in rng.integers(1_000_000, size=3)]
@@ -416,7 +442,7 @@ def _epoch_of(value: Any, case: StopCase) -> int | None:
                 for k, e in expected.items()
             ):
                 return epoch
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, KeyError, IndexError):
             return None
     return None
 
@@ -426,7 +452,7 @@ class StopTrace:
     """What a stopper did on one case."""
 
     stop_at: int | None
-    best_epoch: Any
+    best_epoch: int | str
     best_loss: float
     best_params: int | None
     restored: int | None
@@ -435,6 +461,28 @@ class StopTrace:
         return (self.stop_at == other.stop_at and self.best_epoch == other.best_epoch
                 and self.best_params == other.best_params and self.restored == other.restored
                 and bool(np.isclose(self.best_loss, other.best_loss, rtol=1e-6, atol=1e-12, equal_nan=True)))
+
+
+def _as_epoch(value: Any) -> int | str:
+    """A best_epoch as an int when it holds a whole number (an int, a NumPy integer, 3.0, a 0-d array or tensor),
+    else its repr (shortened for a sentence), which equals no epoch."""
+    item = value
+    if (is_torch_tensor(value) or isinstance(value, np.ndarray)) and getattr(value, "ndim", None) == 0:
+        item = value.item()
+    if isinstance(item, numbers.Integral) and not isinstance(item, bool | np.bool_):
+        return int(item)
+    if isinstance(item, numbers.Real) and not isinstance(item, bool | np.bool_) and float(item).is_integer():
+        return int(item)
+    return repr(value)[:40]
+
+
+def _as_loss(value: Any) -> float | None:
+    """A best_loss as a float when it is one number (a float, a NumPy scalar, a 0-d array or tensor), else None."""
+    if (is_torch_tensor(value) or isinstance(value, np.ndarray)) and getattr(value, "ndim", None) == 0:
+        value = value.item()
+    if isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_):
+        return float(value)
+    return None
 
 
 def _look_up(obj: Any, attr: str) -> tuple[bool, Any]:
@@ -485,13 +533,12 @@ def run_stopper(cls: Any, case: StopCase, label: str, time_limit: float | None =
     restored = call(STOP_NAME, restore, (), label, (), time_limit) if callable(restore) else _MISSING
     if restored is _MISSING:
         raise Problem(L.STOP_MISSING.format(attr="`restore()` method", label=label))
-    try:
-        best_loss = float(best_loss)
-    except (TypeError, ValueError):
-        raise Problem(L.STOP_BEST_LOSS.format(got=repr(best_loss)[:40], expected="a number", label=label)) from None
-    if isinstance(best_epoch, np.integer):
-        best_epoch = int(best_epoch)
-    return StopTrace(stop_at, best_epoch, best_loss, _epoch_of(best_params, case), _epoch_of(restored, case))
+    loss = _as_loss(best_loss)
+    if loss is None:
+        raise Problem(L.STOP_BEST_LOSS.format(got=repr(best_loss)[:40], expected="a number", label=label))
+    best_loss = loss
+    return StopTrace(stop_at, _as_epoch(best_epoch), best_loss, _epoch_of(best_params, case),
+                     _epoch_of(restored, case))
 
 
 def _when(stop_at: int | None, expected: bool) -> str:
@@ -518,7 +565,7 @@ def _difference(got: StopTrace, expected: StopTrace, label: str) -> Problem:
         return Problem(L.STOP_WHEN.format(got=_when(got.stop_at, False), expected=_when(expected.stop_at, True),
                                           label=label))
     if got.best_epoch != expected.best_epoch:
-        return Problem(L.STOP_BEST_EPOCH.format(got=repr(got.best_epoch)[:40], expected=expected.best_epoch,
+        return Problem(L.STOP_BEST_EPOCH.format(got=got.best_epoch, expected=expected.best_epoch,
                                                 label=label))
     if not np.isclose(got.best_loss, expected.best_loss, rtol=1e-6, atol=1e-12, equal_nan=True):
         return Problem(L.STOP_BEST_LOSS.format(got=format_number(np.asarray(got.best_loss)),

@@ -470,6 +470,17 @@ def _eval_mode_probe(label: str, setup: Setup, hidden: bool, time_limit: float |
     return Probe(label, test)
 
 
+def _left_in_eval_probe(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
+    """The model (every one of its modules) is still in evaluation mode when evaluate returns."""
+
+    def test(fn: Any) -> None:
+        run = _eval_run(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
+        if any(module.training for module in run.built.model.modules()):
+            raise _behaviour_problem(EVAL_NAME, "back_to_train_mode")
+
+    return Probe(label, test)
+
+
 def _no_grad_probe(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
     def test(fn: Any) -> None:
         run = _eval_run(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
@@ -527,22 +538,25 @@ def eval_probes(*, seed: int | None = None, hidden: bool = False,
         return [
             _eval_returns_float("returns a Python float", randoms[0], hidden, time_limit, 1),
             _eval_mode_probe("calls model.eval()", randoms[1], hidden, time_limit, 2),
-            _no_grad_probe("runs without gradients", randoms[2], hidden, time_limit, 3),
-            _untouched_probe("leaves the parameters alone", randoms[3], hidden, time_limit, 4),
-            _eval_values_probe("mean loss matches", randoms, hidden, time_limit, 5),
+            _left_in_eval_probe("leaves the model in evaluation mode", randoms[2], hidden, time_limit, 3),
+            _no_grad_probe("runs without gradients", randoms[2], hidden, time_limit, 4),
+            _untouched_probe("leaves the parameters alone", randoms[3], hidden, time_limit, 5),
+            _eval_values_probe("mean loss matches", randoms, hidden, time_limit, 6),
         ]
     return [
         _eval_returns_float("returns the mean loss as a Python float, not a tensor", LINEAR_SGD, hidden, time_limit,
                             1),
         _eval_mode_probe("calls model.eval(): a model in training mode is measured in evaluation mode", in_training,
                          hidden, time_limit, 2),
+        _left_in_eval_probe("leaves the model in evaluation mode when it returns (no model.train() at the end)",
+                            in_training, hidden, time_limit, 3),
         _no_grad_probe("runs every forward pass without gradients (torch.no_grad())", in_training, hidden,
-                       time_limit, 3),
-        _untouched_probe("leaves the parameters and their .grad untouched", mlp, hidden, time_limit, 4),
+                       time_limit, 4),
+        _untouched_probe("leaves the parameters and their .grad untouched", mlp, hidden, time_limit, 5),
         _eval_values_probe("the mean loss of a linear model and an MLP classifier, batches of uneven size",
-                           [LINEAR_SGD, mlp], hidden, time_limit, 5),
+                           [LINEAR_SGD, mlp], hidden, time_limit, 6),
         _eval_values_probe("random models and batch sizes, float64 and float32: the same mean loss", randoms,
-                           hidden, time_limit, 6),
+                           hidden, time_limit, 7),
     ]
 
 
@@ -554,7 +568,7 @@ def evaluate(
     time_limit: float | None = TIME_LIMIT,
 ) -> None:
     """Check ``fn(model, loader, loss_fn)``: the mean loss over the loader as a Python float, computed in
-    evaluation mode under torch.no_grad(), leaving the parameters alone."""
+    evaluation mode under torch.no_grad(), leaving the parameters alone and the model in evaluation mode."""
     run_probes(EVAL_NAME, EVAL_SIGNATURE, fn, eval_probes(seed=seed, hidden=hidden, time_limit=time_limit),
                hidden=hidden)
 

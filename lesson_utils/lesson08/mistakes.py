@@ -99,6 +99,11 @@ EVAL_NO_EVAL_MODE = (
     "it never calls model.eval(), so dropout keeps dropping units and batch norm keeps using (and "
     "updating) batch statistics while you measure. Call model.eval() before the loop."
 )
+EVAL_BACK_TO_TRAIN_MODE = (
+    "it switches the model back to training mode before it returns (model.train() at the end, or putting back "
+    "the mode it found), but evaluate should leave the model in evaluation mode: the next train_one_epoch "
+    "calls model.train() itself. Remove the switch back."
+)
 EVAL_NO_ITEM = (
     "it returns a torch tensor, not a Python float: the batch losses are added up as tensors. "
     "Add `loss.item()` instead, a plain number."
@@ -113,7 +118,8 @@ EVAL_LAST_BATCH = (
 )
 
 
-def _evaluate(model, loader, loss_fn, *, no_grad=True, eval_mode=True, item=True, reduce="weighted"):
+def _evaluate(model, loader, loss_fn, *, no_grad=True, eval_mode=True, item=True, reduce="weighted",
+              back_to_train=False):
     import contextlib
 
     import torch
@@ -128,6 +134,8 @@ def _evaluate(model, loader, loss_fn, *, no_grad=True, eval_mode=True, item=True
             total = total + value * len(X)
             count += len(X)
             losses.append(value)
+    if back_to_train:
+        model.train()
     if reduce == "batch_mean":
         return sum(losses) / len(losses)
     if reduce == "last":
@@ -146,5 +154,7 @@ EVAL_BEHAVIOUR_BANK = (
     Mistake("no_item", lambda m, dl, f: _evaluate(m, dl, f, item=False), EVAL_NO_ITEM),
     Mistake("grad_enabled", lambda m, dl, f: _evaluate(m, dl, f, no_grad=False), EVAL_GRAD_ENABLED),
     Mistake("no_eval_mode", lambda m, dl, f: _evaluate(m, dl, f, eval_mode=False), EVAL_NO_EVAL_MODE),
+    Mistake("back_to_train_mode", lambda m, dl, f: _evaluate(m, dl, f, back_to_train=True),
+            EVAL_BACK_TO_TRAIN_MODE),
 )
 """Mistakes with the right number done the wrong way: named by the probes that watch for them."""
