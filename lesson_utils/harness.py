@@ -187,7 +187,10 @@ def copy_args(value: Any, memo: dict[int, Any] | None = None) -> Any:
     elif type(value) is tuple:
         out = tuple(copy_args(v, memo) for v in value)
     else:
-        out = copy.deepcopy(value, memo)
+        try:
+            out = copy.deepcopy(value, memo)
+        except Exception:  # an object that cannot be copied (a generator, a lock, an open file): handed over as is
+            out = value
     memo[key] = out
     return out
 

@@ -273,3 +273,10 @@ def test_an_argument_holding_tensors_or_odd_objects_never_breaks_the_mutation_ch
     with pytest.raises(Problem) as info:
         call_learner("f", changes_it, ({"m": torch.arange(3.0)},), "a case", ("state",))
     assert info.value.message == M.MUTATED.format(name="f", arg="state", label="a case")
+
+
+def test_an_argument_that_cannot_be_copied_is_handed_over_as_it_is():
+    """When the check passes back something a learner's earlier call returned that cannot be copied (a generator),
+    does the call still go through, with no traceback from the harness?"""
+    state = {"draws": (i for i in range(3))}
+    assert call_learner("f", lambda s: next(s["draws"]), (state,), "a case", ("state",)) == 0

@@ -433,7 +433,13 @@ def _epoch_of(value: Any, case: StopCase) -> int | None:
         return NONE
     if not isinstance(value, dict):
         return None
-    candidates = [*range(len(case.losses)), AFTER]
+    after = len(case.losses) + 3
+    try:  # the first value of W is the epoch itself (see params_at): only that epoch can match
+        first = float(np.asarray(value["W"], dtype=float).flat[0])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+    guess = round(first) if np.isfinite(first) else -1
+    candidates = [AFTER] if guess == after else [guess] if 0 <= guess < len(case.losses) else []
     for epoch in candidates:
         expected = params_at(len(case.losses) + 3 if epoch == AFTER else epoch, case.shapes)
         try:
