@@ -14,7 +14,7 @@ import signal
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,8 +27,9 @@ from .withheld import Withheld
 
 __all__ = [
     "ARRAY", "ATOL", "DEFAULT_TIME_LIMIT", "FLOAT32_ATOL", "RTOL", "SCALAR", "Case", "Exercise", "Mistake", "Output",
-    "Probe", "Problem", "Several", "bank_overlaps", "call_learner", "call_live", "calls_through", "copy_args",
-    "diagnose", "header", "low_precision", "make_check", "quietly", "run", "run_probes", "same_value",
+    "Probe", "Problem", "Several", "ValueDict", "bank_overlaps", "battery_rng", "call_learner", "call_live",
+    "calls_through", "copy_args", "diagnose", "first_like", "header", "hidden_labels", "low_precision", "make_check",
+    "make_probe_check", "quietly", "run", "run_probes", "same_value", "value_dicts",
 ]
 
 DEFAULT_TIME_LIMIT = 3.0
@@ -263,6 +264,30 @@ def same_value(a: Any, b: Any, *, ordered: bool = False) -> bool:
         return a is b
 
 
+class ValueDict(dict):
+    """A dict whose ``==`` compares the values inside it all the way down (:func:`same_value`).
+
+    The checks hand these to the learner for dicts of arrays (parameters, gradients, an optimizer's state), so
+    that ``state == {}`` or ``params == old`` works as on a plain dict, while a plain dict of arrays could not
+    even be compared.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return same_value(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not same_value(self, other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def value_dicts(value: Any) -> Any:
+    """``value`` with every dict inside it (dicts of dicts too) turned into a :class:`ValueDict`."""
+    if isinstance(value, dict):
+        return ValueDict({k: value_dicts(v) for k, v in value.items()})
+    return value
+
+
 def _same_inputs(before: Any, after: Any) -> bool:
     """Whether an argument is as the check gave it (``after`` is the copy the learner's call received)."""
     if isinstance(before, np.random.Generator):
@@ -383,19 +408,24 @@ def _run_case(ex: Exercise, fn, case: Case, label: str, time_limit: float | None
     return _Outcome(case=case, label=label, got=got, expected=ex.expected(case))
 
 
-def diagnose(ex: Exercise, outcomes: Sequence[_Outcome]) -> Mistake | None:
-    """The first bank entry whose outputs equal the learner's on every case."""
-    for mistake in ex.mistakes:
+def first_like(bank: Iterable[Mistake], behaves_like: Callable[[Callable[..., Any]], bool]) -> Mistake | None:
+    """The first entry of ``bank`` whose function ``behaves_like`` the learner's (``behaves_like(entry.fn)`` is
+    true). An entry that cannot even run on a case (it raises) does not match."""
+    for mistake in bank:
         try:
-            if all(
-                _close(o.got, ex.output.convert(quietly(mistake.fn, o.case.args), mistake.id, ""),
-                       *ex.tolerance(o.case))
-                for o in outcomes
-            ):
-                return mistake
+            with np.errstate(all="ignore"):
+                if behaves_like(mistake.fn):
+                    return mistake
         except Exception:  # a bank entry that cannot run on a case does not match
             continue
     return None
+
+
+def diagnose(ex: Exercise, outcomes: Sequence[_Outcome]) -> Mistake | None:
+    """The first bank entry whose outputs equal the learner's on every case."""
+    return first_like(ex.mistakes, lambda fn: all(
+        _close(o.got, ex.output.convert(quietly(fn, o.case.args), ex.name, ""), *ex.tolerance(o.case))
+        for o in outcomes))
 
 
 def bank_overlaps(ex: Exercise, seed: int | None = None) -> tuple[list[str], list[tuple[str, str]]]:
@@ -526,6 +556,22 @@ def make_check(ex: Exercise, doc: str) -> Callable[..., None]:
     return check
 
 
+def battery_rng(default_seed: int, seed: int | None, hidden: bool) -> np.random.Generator:
+    """The random generator a battery is drawn from: ``seed`` when the learner gives one, else the exercise's
+    default seed, or the one after it for the hidden battery of a grade cell."""
+    return np.random.default_rng((default_seed + 1 if hidden else default_seed) if seed is None else seed)
+
+
+def hidden_labels(labels: Sequence[str], hidden: bool, index: int) -> list[str]:
+    """The labels of probe ``index``'s cases as a learner sees them: their own, or in hidden mode 'hidden case 3'
+    (a probe of one case) or 'hidden case 3.2' (its second case), never anything about the inputs."""
+    if not hidden:
+        return list(labels)
+    if len(labels) == 1:
+        return [M.HIDDEN_LABEL.format(index=index)]
+    return [M.HIDDEN_LABEL.format(index=f"{index}.{i}") for i in range(1, len(labels) + 1)]
+
+
 @dataclass(frozen=True)
 class Probe:
     """One behaviour to check: ``test(fn)`` returns quietly or raises :class:`Problem`."""
@@ -570,3 +616,31 @@ def run_probes(name: str, signature: str, fn: Any, probes: Sequence[Probe], *, h
         print(M.RECORDED.format(name=name, n=recorded))
         return
     print((M.SUMMARY_PASS_HIDDEN if hidden else M.SUMMARY_PASS).format(n=n))
+
+
+def make_probe_check(name: str, signature: str, probes: Callable[..., Sequence[Probe]], doc: str, *,
+                     takes_cases: bool = True, time_limit: float | None = DEFAULT_TIME_LIMIT) -> Callable[..., None]:
+    """The learner-facing ``check.NAME(fn)`` of a behaviour exercise: ``probes(seed=, hidden=, time_limit=)``
+    (and ``cases=`` where the exercise ``takes_cases``) gives the probes, :func:`run_probes` runs them.
+
+    ``time_limit`` is the default of the check's own ``time_limit``: seconds one call of the learner's code may take.
+    """
+    default_time_limit = time_limit
+
+    def check(
+        fn: Any,
+        *,
+        seed: int | None = None,
+        cases: Sequence[Sequence[Any]] | None = None,
+        hidden: bool = False,
+        time_limit: float | None = default_time_limit,
+    ) -> None:
+        if cases is not None and not takes_cases:
+            raise TypeError(f"{name}() got an unexpected keyword argument 'cases'")
+        extra = {"cases": cases} if takes_cases else {}
+        run_probes(name, signature, fn, probes(seed=seed, hidden=hidden, time_limit=time_limit, **extra),
+                   hidden=hidden)
+
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = doc
+    return check

@@ -34,6 +34,19 @@ def format_number(value: np.ndarray) -> str:
     return np.array2string(value, precision=4, threshold=8)
 
 
+def returned_count(value: Any) -> str:
+    """What the learner returned instead of several values, for a sentence: '3 values' or 'one dict'."""
+    return f"{len(value)} values" if isinstance(value, tuple | list) else f"one {type(value).__name__}"
+
+
+def several(value: Any, names: tuple[str, ...], name: str, label: str) -> list:
+    """``value`` as the list of its ``len(names)`` returned values, or the 'returned n values' :class:`Problem`."""
+    if not isinstance(value, tuple | list) or len(value) != len(names):
+        raise Problem(M.RETURNED_WRONG_COUNT.format(name=name, label=label, got=returned_count(value), n=len(names),
+                                                    names=", ".join(names)))
+    return list(value)
+
+
 Parts = tuple[np.ndarray, ...]
 """A result in canonical form: one float64 array per returned value."""
 
@@ -124,11 +137,7 @@ class Several(Output):
                                                            got=", ".join(map(str, value)) or "none", names=names))
             items = [value[k] for k in self.names]
         else:
-            if not isinstance(value, tuple | list) or len(value) != len(self.names):
-                got = f"{len(value)} values" if isinstance(value, tuple | list) else f"one {type(value).__name__}"
-                raise Problem(M.RETURNED_WRONG_COUNT.format(name=name, label=label, got=got, n=len(self.names),
-                                                            names=names))
-            items = list(value)
+            items = several(value, self.names, name, label)
         parts = self.parts or (SCALAR,) * len(self.names)
         out = []
         for part_name, kind, item in zip(self.names, parts, items, strict=True):

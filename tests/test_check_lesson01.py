@@ -110,38 +110,11 @@ def test_hidden_mode_passes_reference_without_showing_inputs(name, capsys):
     assert lines[1] == M.SUMMARY_PASS_HIDDEN.format(n=n)
 
 
-@pytest.mark.parametrize("name", EXERCISES)
-def test_stub_is_told_to_write_the_function(name):
-    """Does the untouched stub get the 'not written yet' sentence and no case?"""
-    _, check_fn = EXERCISES[name]
-
-    def stub(*args):
-        raise NotImplementedError()
-
-    error = failure(check_fn, stub)
-    assert error.message == M.NOT_IMPLEMENTED.format(name=name)
-    assert error.mistake is None
-    assert isinstance(error, AssertionError)
-
-
 # --- the bank of known mistakes ----------------------------------------------
-
-BANK = [(name, m) for name, (ex, _) in EXERCISES.items() for m in ex.mistakes]
-
 
 def test_each_bank_has_at_least_three_entries():
     """Does every exercise know at least three mistakes?"""
     assert {name: len(ex.mistakes) >= 3 for name, (ex, _) in EXERCISES.items()} == dict.fromkeys(EXERCISES, True)
-
-
-@pytest.mark.parametrize(("name", "mistake"), BANK, ids=[f"{n}-{m.id}" for n, m in BANK])
-def test_every_known_mistake_is_named(name, mistake):
-    """Is a learner who makes a bank mistake told exactly that mistake?"""
-    _, check_fn = EXERCISES[name]
-    error = failure(check_fn, mistake.fn)
-    assert error.mistake == mistake.id
-    assert error.message == M.KNOWN_MISTAKE.format(name=name, explanation=mistake.explanation)
-    assert error.case is not None
 
 
 @pytest.mark.parametrize("name", EXERCISES)

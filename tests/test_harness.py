@@ -16,11 +16,13 @@ from lesson_utils.harness import (
     Probe,
     Problem,
     Several,
+    ValueDict,
     bank_overlaps,
     call_learner,
     run,
     run_probes,
     same_value,
+    value_dicts,
 )
 
 
@@ -280,3 +282,27 @@ def test_an_argument_that_cannot_be_copied_is_handed_over_as_it_is():
     does the call still go through, with no traceback from the harness?"""
     state = {"draws": (i for i in range(3))}
     assert call_learner("f", lambda s: next(s["draws"]), (state,), "a case", ("state",)) == 0
+
+
+def test_value_dicts_compare_nested_values():
+    """Do the dicts handed to the learner compare equal to a copy, and unequal once anything inside changed?"""
+    a = value_dicts({"step": 1, "m": {"w": np.arange(3.0)}, "betas": (0.9, 0.99)})
+    b = value_dicts({"step": 1, "m": {"w": np.arange(3.0)}, "betas": (0.9, 0.99)})
+    assert isinstance(a, ValueDict) and isinstance(a["m"], ValueDict)
+    assert a == b
+    assert not a != b  # noqa: SIM202 (the != operator itself is under test)
+    b["m"]["w"][0] = 5.0
+    assert a != b
+    assert a != {"step": 1, "m": {"w": np.arange(3.0, dtype=np.float32)}, "betas": (0.9, 0.99)}
+    assert a != {"step": 2, "m": {"w": np.arange(3.0)}, "betas": (0.9, 0.99)}
+    assert ValueDict({"w": np.arange(3.0), "b": 1.0}) != {"w": np.arange(3.0)}
+
+
+def test_value_dicts_compare_tensors_without_raising():
+    """Does a state holding torch tensors (what a step written with torch.optim keeps) compare by its values, and
+    never raise from inside the check?"""
+    torch = pytest.importorskip("torch")
+    a = value_dicts({"step": torch.tensor(3.0), "m": {"w": torch.arange(3.0)}})
+    assert a == value_dicts({"step": torch.tensor(3.0), "m": {"w": torch.arange(3.0)}})
+    assert a != {"step": torch.tensor(3.0), "m": {"w": torch.zeros(3)}}
+    assert a != {"step": 3.0, "m": {"w": np.arange(3.0)}}

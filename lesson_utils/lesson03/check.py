@@ -18,13 +18,17 @@ from ..harness import (
     Probe,
     Problem,
     Several,
+    ValueDict,
+    battery_rng,
     call_learner,
+    first_like,
+    hidden_labels,
     make_check,
+    make_probe_check,
     quietly,
     run,
-    run_probes,
 )
-from ..outputs import format_number
+from ..outputs import format_number, several
 from ..withheld import withheld
 from . import messages as L
 
@@ -81,35 +85,12 @@ linear_mse_grads = make_check(
 # --- gd_step ----------------------------------------------------------------------
 
 
-class Params(dict):
-    """A plain dict of parameters whose ``==`` compares array values element by element.
-
-    The check hands these to the learner, so that an unchanged dict of arrays
-    compares equal to its copy (a plain dict of arrays cannot be compared with
-    ``==``) and a dict changed in place is caught.
-    """
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, dict) or sorted(map(str, self)) != sorted(map(str, other)):
-            return False
-        for key, value in self.items():
-            a, b = np.asarray(value), np.asarray(other[key])
-            if a.shape != b.shape or a.dtype != b.dtype or not np.array_equal(a, b, equal_nan=True):
-                return False
-        return True
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    __hash__ = None  # type: ignore[assignment]
-
-
 def _as_params(value: Any) -> Any:
-    return Params(value) if isinstance(value, dict) and not isinstance(value, Params) else value
+    return ValueDict(value) if isinstance(value, dict) and not isinstance(value, ValueDict) else value
 
 
 def _step_case(label: str, params: dict, grads: dict, lr: Any) -> Case:
-    return Case(label, (Params(params), Params(grads), lr))
+    return Case(label, (ValueDict(params), ValueDict(grads), lr))
 
 
 def _step_fixed() -> list[Case]:
@@ -204,10 +185,7 @@ def read_fit(value: Any, label: str) -> FitRun:
     """Canonical form of fit_linear's ``(params, losses)``, or a :class:`Problem` saying what is wrong."""
     if value is None:
         raise Problem(M.RETURNED_NONE.format(name=FIT_NAME, label=label))
-    if not isinstance(value, tuple | list) or len(value) != 2:
-        got = f"{len(value)} values" if isinstance(value, tuple | list) else f"one {type(value).__name__}"
-        raise Problem(M.RETURNED_WRONG_COUNT.format(name=FIT_NAME, label=label, got=got, n=2,
-                                                    names="params, losses"))
+    value = several(value, ("params", "losses"), FIT_NAME, label)
     w, b = (np.reshape(p, ()) if p.size == 1 else p for p in _PARAMS.convert(value[0], f"{FIT_NAME} (params)", label))
     (losses,) = ARRAY.convert(value[1], f"{FIT_NAME} (losses)", label)
     if losses.ndim != 1:
@@ -237,13 +215,8 @@ def _run_learner(fn: Any, case: _FitCase, label: str, time_limit: float | None) 
 
 def _known_mistake(runs: Sequence[tuple[_FitCase, FitRun]]) -> Mistake | None:
     """The first bank entry whose results equal the learner's on every one of ``runs``."""
-    for mistake in mistakes.FIT_BANK:
-        try:
-            if all(_reference_fit(mistake.fn, case.args).same_as(got) for case, got in runs):
-                return mistake
-        except Problem:
-            continue
-    return None
+    return first_like(mistakes.FIT_BANK, lambda fn: all(_reference_fit(fn, case.args).same_as(got)
+                                                        for case, got in runs))
 
 
 def _explain_values(runs: Sequence[tuple[_FitCase, str, FitRun]], hidden: bool) -> Problem:
@@ -268,22 +241,13 @@ def _explain_values(runs: Sequence[tuple[_FitCase, str, FitRun]], hidden: bool) 
     raise AssertionError("no run differs")  # pragma: no cover
 
 
-def _labels(cases: Sequence[_FitCase], hidden: bool, index: int) -> list[str]:
-    """The cases' labels; in hidden mode 'hidden case 3.2' (probe 3, its second case), never the inputs."""
-    if not hidden:
-        return [c.label for c in cases]
-    if len(cases) == 1:
-        return [M.HIDDEN_LABEL.format(index=index)]
-    return [M.HIDDEN_LABEL.format(index=f"{index}.{i}") for i in range(1, len(cases) + 1)]
-
-
 def _values_probe(label: str, cases: Sequence[_FitCase], hidden: bool, time_limit: float | None,
                   index: int) -> Probe:
     """Params and losses equal the reference's on every case."""
 
     def test(fn: Any) -> None:
         runs = [(case, lab, _run_learner(fn, case, lab, time_limit))
-                for case, lab in zip(cases, _labels(cases, hidden, index), strict=True)]
+                for case, lab in zip(cases, hidden_labels([c.label for c in cases], hidden, index), strict=True)]
         if not all(got.same_as(_reference_fit(reference.fit_linear, case.args)) for case, _, got in runs):
             raise _explain_values(runs, hidden)
 
@@ -294,7 +258,7 @@ def _length_probe(label: str, cases: Sequence[_FitCase], hidden: bool, time_limi
     """One loss per step, whatever the number of steps."""
 
     def test(fn: Any) -> None:
-        for case, lab in zip(cases, _labels(cases, hidden, index), strict=True):
+        for case, lab in zip(cases, hidden_labels([c.label for c in cases], hidden, index), strict=True):
             got = _run_learner(fn, case, lab, time_limit)
             if len(got.losses) != case.steps:
                 raise Problem(L.FIT_HISTORY_LENGTH.format(got=len(got.losses), steps=case.steps, label=lab))
@@ -306,7 +270,7 @@ def _falls_probe(label: str, case: _FitCase, hidden: bool, time_limit: float | N
     """On a learnable problem at a small learning rate, the last loss is well below the first."""
 
     def test(fn: Any) -> None:
-        lab = _labels([case], hidden, index)[0]
+        lab = hidden_labels([case.label], hidden, index)[0]
         got = _run_learner(fn, case, lab, time_limit)
         losses = got.losses
         if len(losses) != case.steps:
@@ -326,7 +290,7 @@ def _diverges_probe(label: str, case: _FitCase, hidden: bool, time_limit: float 
     """With a learning rate far too large the run blows up, and the history says so."""
 
     def test(fn: Any) -> None:
-        lab = _labels([case], hidden, index)[0]
+        lab = hidden_labels([case.label], hidden, index)[0]
         got = _run_learner(fn, case, lab, time_limit)
         if len(got.losses) != case.steps:
             raise Problem(L.FIT_STOPPED_EARLY.format(got=len(got.losses), steps=case.steps, label=lab),
@@ -376,7 +340,7 @@ def fit_probes(
     time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> list[Probe]:
     """The behaviour and value probes for ``fit_linear``."""
-    rng = np.random.default_rng((FIT_SEED + 1 if hidden else FIT_SEED) if seed is None else seed)
+    rng = battery_rng(FIT_SEED, seed, hidden)
     extra = [_FitCase(f"extra case {i}", tuple(args)) for i, args in enumerate(cases or (), 1)]
     x, y = _problem(rng, 30, np.float64, steep=True)
     falls = _FitCase("noisy points, lr = 0.05, 100 steps", (x, y, 0.05, 100))
@@ -405,19 +369,7 @@ def fit_probes(
     ]
 
 
-def fit_linear(
-    fn: Any,
-    *,
-    seed: int | None = None,
-    cases: Sequence[Sequence[Any]] | None = None,
-    hidden: bool = False,
-    time_limit: float | None = DEFAULT_TIME_LIMIT,
-) -> None:
-    """Check ``fn(x, y, lr, steps)``: returns (params, losses), compared with the reference step by step,
-    and behaves like gradient descent: one loss per step, the loss falls on a learnable problem, and a
-    learning rate far too large diverges to inf/NaN instead of being tamed."""
-    probes = fit_probes(seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
-    run_probes(FIT_NAME, FIT_SIGNATURE, fn, probes, hidden=hidden)
-
-
-fit_linear.__name__ = fit_linear.__qualname__ = FIT_NAME
+fit_linear = make_probe_check(FIT_NAME, FIT_SIGNATURE, fit_probes, (
+    "Check ``fn(x, y, lr, steps)``: returns (params, losses), compared with the reference step by step, and "
+    "behaves like gradient descent: one loss per step, the loss falls on a learnable problem, and a learning "
+    "rate far too large diverges to inf/NaN instead of being tamed."))

@@ -40,12 +40,14 @@ from ..harness import (
     Probe,
     Problem,
     Several,
+    battery_rng,
     call_learner,
+    first_like,
+    make_probe_check,
     quietly,
     run,
-    run_probes,
 )
-from ..outputs import format_number
+from ..outputs import format_number, returned_count
 from ..withheld import withheld
 from . import messages as L
 
@@ -307,7 +309,7 @@ def _random_iter_cases(rng: np.random.Generator) -> list[IterCase]:
 def iter_probes(*, seed: int | None = None, hidden: bool = False,
                 time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Probe]:
     """The behaviour probes for ``iterate_minibatches``."""
-    rng = np.random.default_rng((ITER_SEED + 1 if hidden else ITER_SEED) if seed is None else seed)
+    rng = battery_rng(ITER_SEED, seed, hidden)
     seeds = [int(s) for s in rng.integers(0, 2**31, size=16)]
     big = IterCase("n = 60, batch_size = 8, 3 features", 60, 8, 3)
     if hidden:
@@ -342,16 +344,10 @@ def iter_probes(*, seed: int | None = None, hidden: bool = False,
     ]
 
 
-def iterate_minibatches(fn: Any, *, seed: int | None = None, hidden: bool = False,
-                        time_limit: float | None = DEFAULT_TIME_LIMIT) -> None:
-    """Check ``fn(X, y, batch_size, rng)``: one epoch of (X_batch, y_batch) pairs, shuffled with rng, every
-    example exactly once, pairs aligned, the last smaller batch kept, a new order each epoch, X and y
-    unchanged."""
-    run_probes(ITER_NAME, ITER_SIGNATURE, fn, iter_probes(seed=seed, hidden=hidden, time_limit=time_limit),
-               hidden=hidden)
-
-
-iterate_minibatches.__name__ = iterate_minibatches.__qualname__ = ITER_NAME
+iterate_minibatches = make_probe_check(ITER_NAME, ITER_SIGNATURE, iter_probes, (
+    "Check ``fn(X, y, batch_size, rng)``: one epoch of (X_batch, y_batch) pairs, shuffled with rng, every "
+    "example exactly once, pairs aligned, the last smaller batch kept, a new order each epoch, X and y "
+    "unchanged."), takes_cases=False)
 
 # --- steps_per_epoch --------------------------------------------------------------
 
@@ -486,8 +482,7 @@ def read_sgd(value: Any, label: str, d: int) -> SgdRun:
     if value is None:
         raise Problem(M.RETURNED_NONE.format(name=SGD_NAME, label=label))
     if not isinstance(value, tuple | list) or len(value) != 3:
-        got = f"{len(value)} values" if isinstance(value, tuple | list) else f"one {type(value).__name__}"
-        raise Problem(L.SGD_NOT_THREE.format(got=got, label=label))
+        raise Problem(L.SGD_NOT_THREE.format(got=returned_count(value), label=label))
     w, b = _PARAMS.convert(value[0], f"{SGD_NAME} (params)", label)
     if w.shape != (d,):
         raise Problem(L.SGD_W_SHAPE.format(got=w.shape, d=d, label=label))
@@ -567,13 +562,7 @@ def reference_sgd(fn: Callable[..., Any], case: SgdCase, seed: int | None = None
 
 def _known_sgd(runs: Sequence[tuple[SgdCase, SgdRun]]) -> Mistake | None:
     """The first value bank entry whose runs equal the learner's on every one of ``runs``."""
-    for mistake in mistakes.SGD_BANK:
-        try:
-            if all(reference_sgd(mistake.fn, case).same_as(got) for case, got in runs):
-                return mistake
-        except Problem:
-            continue
-    return None
+    return first_like(mistakes.SGD_BANK, lambda fn: all(reference_sgd(fn, case).same_as(got) for case, got in runs))
 
 
 def _explain_values(runs: Sequence[tuple[SgdCase, str, SgdRun]], hidden: bool) -> Problem:
@@ -738,7 +727,7 @@ def _random_value_cases(rng: np.random.Generator) -> list[SgdCase]:
 def sgd_probes(*, seed: int | None = None, hidden: bool = False,
                time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Probe]:
     """The behaviour and value probes for ``sgd_fit``."""
-    rng = np.random.default_rng((SGD_SEED + 1 if hidden else SGD_SEED) if seed is None else seed)
+    rng = battery_rng(SGD_SEED, seed, hidden)
     X, y = noisy_problem(rng, 200, 3)
     learnable = SgdCase("200 noisy examples, 3 features, lr = 0.02, batch_size = 16, 20 epochs", X, y, 0.02, 16, 20, 7)
     epoch_case = SgdCase("200 noisy examples, batch_size = 32, 3 epochs", X, y, 0.05, 32, 3, 8)
@@ -786,13 +775,7 @@ def sgd_probes(*, seed: int | None = None, hidden: bool = False,
     ]
 
 
-def sgd_fit(fn: Any, *, seed: int | None = None, hidden: bool = False,
-            time_limit: float | None = DEFAULT_TIME_LIMIT) -> None:
-    """Check ``fn(X, y, lr, batch_size, num_epochs, rng)``: minibatch SGD from zeros returning
-    (params, step_losses, epoch_losses), by behaviour (counts, the loss falling, ending near least squares,
-    shuffling by rng) and, on batches every method builds alike, step by step against the reference."""
-    run_probes(SGD_NAME, SGD_SIGNATURE, fn, sgd_probes(seed=seed, hidden=hidden, time_limit=time_limit),
-               hidden=hidden)
-
-
-sgd_fit.__name__ = sgd_fit.__qualname__ = SGD_NAME
+sgd_fit = make_probe_check(SGD_NAME, SGD_SIGNATURE, sgd_probes, (
+    "Check ``fn(X, y, lr, batch_size, num_epochs, rng)``: minibatch SGD from zeros returning (params, "
+    "step_losses, epoch_losses), by behaviour (counts, the loss falling, ending near least squares, shuffling "
+    "by rng) and, on batches every method builds alike, step by step against the reference."), takes_cases=False)

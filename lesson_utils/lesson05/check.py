@@ -28,7 +28,9 @@ from ..harness import (
     Probe,
     Problem,
     Several,
+    battery_rng,
     call_learner,
+    first_like,
     make_check,
     run_probes,
 )
@@ -416,14 +418,8 @@ def expected(run: GradRun) -> np.ndarray:
 
 def value_mistake(history: Sequence[tuple[GradRun, np.ndarray]]) -> Mistake | None:
     """The first bank class whose results equal the learner's on every run of ``history``."""
-    for mistake in mistakes.VALUE_BANK:
-        try:
-            with np.errstate(all="ignore"):
-                if all(run.close(_quiet_run(mistake.fn, run), got) for run, got in history):
-                    return mistake
-        except Exception:  # a bank class that cannot run a case does not match
-            continue
-    return None
+    return first_like(mistakes.VALUE_BANK,
+                      lambda cls: all(run.close(_quiet_run(cls, run), got) for run, got in history))
 
 
 class _Session:
@@ -525,7 +521,7 @@ def value_probes(V: Any, *, seed: int | None = None, hidden: bool = False,
     session = _Session(V, hidden, time_limit)
     acts = session.activations()
     act = acts[0] if acts else "tanh"
-    rng = np.random.default_rng((VALUE_SEED + 1 if hidden else VALUE_SEED) if seed is None else seed)
+    rng = battery_rng(VALUE_SEED, seed, hidden)
     labels = iter(range(1, 100))
 
     def probe(text: str, runs: Sequence[GradRun] | None = None, test: Callable[[Any], None] | None = None) -> Probe:
@@ -583,7 +579,8 @@ def value_probes(V: Any, *, seed: int | None = None, hidden: bool = False,
         mixed.append(r(*mixed_expr(rng, name), L.HINT_MIXED, name, tolerance=tight))
 
     probes = [
-        probe("Value(2.0) has .data = 2.0 and .grad = 0", test=_attributes_test(session, "Value(2.0)")),
+        probe("Value(2.0) has .data = 2.0 and .grad = 0",
+              test=_attributes_test(session, M.HIDDEN_LABEL.format(index=1) if hidden else "Value(2.0)")),
         probe("a + b, a * b, a * b + c: .data and every leaf's .grad", basic),
         probe("plain numbers on either side: a + 2, 2 + a, a * 3, 3 * a", numbers),
         probe("negation and subtraction: -a, a - b, a - 2, 2 - a", subs),

@@ -19,13 +19,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from .. import messages as M
-from ..harness import ARRAY, DEFAULT_TIME_LIMIT, Mistake, Probe, Problem, call_learner, quietly, run_probes, same_value
-from ..outputs import format_number, is_torch_tensor
+from ..harness import (
+    ARRAY,
+    DEFAULT_TIME_LIMIT,
+    Mistake,
+    Probe,
+    Problem,
+    ValueDict,
+    battery_rng,
+    call_learner,
+    first_like,
+    hidden_labels,
+    make_probe_check,
+    quietly,
+    value_dicts,
+)
+from ..outputs import format_number, is_torch_tensor, several
 from ..withheld import withheld
 from . import messages as L
 
@@ -47,29 +62,6 @@ NEAR_MINIMUM = 0.1
 up to 4 away."""
 
 
-class Tree(dict):
-    """A dict (of arrays, numbers and more dicts) whose ``==`` compares the values all the way down.
-
-    The checks hand these to the learner, so that ``state == {}`` works as on a plain dict, while a plain dict
-    of arrays could not even be compared.
-    """
-
-    def __eq__(self, other: object) -> bool:
-        return same_value(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not same_value(self, other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-def tree(value: Any) -> Any:
-    """``value`` with every dict inside it turned into a :class:`Tree`."""
-    if isinstance(value, dict):
-        return Tree({k: tree(v) for k, v in value.items()})
-    return value
-
-
 # --- what one call is given, and what it gives back ------------------------------------------------------
 
 
@@ -86,7 +78,7 @@ class Call:
 
     @property
     def args(self) -> tuple:
-        return (Tree(self.params), Tree(self.grads), tree(self.state), self.lr, *self.hyper)
+        return (ValueDict(self.params), ValueDict(self.grads), value_dicts(self.state), self.lr, *self.hyper)
 
 
 @dataclass(frozen=True)
@@ -272,11 +264,7 @@ def _read_step(spec: Spec, value: Any, call_params: dict, label: str) -> Step:
         raise Problem(M.RETURNED_NONE.format(name=name, label=label))
     if is_torch_tensor(value):
         raise Problem(M.RETURNED_TENSOR.format(name=name, label=label))
-    if not isinstance(value, tuple | list) or len(value) != 2:
-        got = f"{len(value)} values" if isinstance(value, tuple | list) else f"one {type(value).__name__}"
-        raise Problem(M.RETURNED_WRONG_COUNT.format(name=name, label=label, got=got, n=2,
-                                                    names="new_params, new_state"))
-    new_params, new_state = value
+    new_params, new_state = several(value, ("new_params", "new_state"), name, label)
     names = ", ".join(call_params)
     if not isinstance(new_params, dict):
         raise Problem(L.PARAMS_NOT_DICT.format(name=name, type=type(new_params).__name__, label=label, names=names))
@@ -372,14 +360,8 @@ def _first_difference(got: Step, expected: Step) -> str | None:
 
 def known_mistake(spec: Spec, calls: Sequence[Call], got: Sequence[Step]) -> Mistake | None:
     """The first bank entry whose answers to ``calls`` equal the learner's."""
-    for mistake in spec.bank:
-        try:
-            if all(_same(g, trusted_step(spec, mistake.fn, c), BANK_RTOL, BANK_ATOL)
-                   for c, g in zip(calls, got, strict=False)):
-                return mistake
-        except Exception:  # a bank entry that cannot run on a case does not match
-            continue
-    return None
+    return first_like(spec.bank, lambda fn: all(_same(g, trusted_step(spec, fn, c), BANK_RTOL, BANK_ATOL)
+                                                for c, g in zip(calls, got, strict=False)))
 
 
 def _relative_error(got: np.ndarray, expected: np.ndarray) -> float:
@@ -405,15 +387,6 @@ def _explain(spec: Spec, calls: Sequence[Call], got: Sequence[Step], index: int,
     return Problem(L.DIFFERS.format(**fields, hint=spec.hint))
 
 
-def _labels(n: int, labels: Sequence[str], hidden: bool, index: int) -> list[str]:
-    """The calls' labels; in hidden mode 'hidden case 3.2' (probe 3, its second call), never the inputs."""
-    if not hidden:
-        return list(labels)
-    if n == 1:
-        return [M.HIDDEN_LABEL.format(index=index)]
-    return [M.HIDDEN_LABEL.format(index=f"{index}.{i}") for i in range(1, n + 1)]
-
-
 def _judge(spec: Spec, calls: Sequence[Call], got: Sequence[Step], labels: Sequence[str], stopped: Problem | None,
            hidden: bool) -> None:
     """Each gathered answer against the reference's answer to the same call; then the problem that stopped the
@@ -434,7 +407,7 @@ def calls_probe(spec: Spec, label: str, calls: Sequence[Call], hidden: bool, tim
     """Each call's new parameters and new state equal torch.optim's from the same input."""
 
     def test(fn: Any) -> None:
-        labels = _labels(len(calls), [c.label for c in calls], hidden, index)
+        labels = hidden_labels([c.label for c in calls], hidden, index)
         named = [Call(lab, c.params, c.grads, c.state, c.lr, c.hyper) for c, lab in zip(calls, labels, strict=True)]
         got, stopped = gather(spec, fn, named, time_limit)
         _judge(spec, named, got, labels, stopped, hidden)
@@ -575,7 +548,7 @@ class Battery:
 def battery(spec: Spec, *, seed: int | None = None, cases: Sequence[Sequence[Any]] | None = None,
             hidden: bool = False) -> Battery:
     """The calls and runs for one optimizer exercise, drawn with ``seed`` (another default seed when hidden)."""
-    rng = np.random.default_rng((spec.seed + 1 if hidden else spec.seed) if seed is None else seed)
+    rng = battery_rng(spec.seed, seed, hidden)
     shapes = [(3, 2), (5, 1), (2, 4)]
     if hidden:
         shapes = [(int(rng.integers(1, 6)), int(rng.integers(1, 5))) for _ in range(3)]
@@ -652,20 +625,7 @@ SPECS = {spec.name: spec for spec in (SGD, ADAM, ADAMW)}
 
 
 def _make(spec: Spec, doc: str) -> Callable[..., None]:
-    def check(
-        fn: Any,
-        *,
-        seed: int | None = None,
-        cases: Sequence[Sequence[Any]] | None = None,
-        hidden: bool = False,
-        time_limit: float | None = DEFAULT_TIME_LIMIT,
-    ) -> None:
-        run_probes(spec.name, spec.signature, fn,
-                   probes(spec, seed=seed, cases=cases, hidden=hidden, time_limit=time_limit), hidden=hidden)
-
-    check.__name__ = check.__qualname__ = spec.name
-    check.__doc__ = doc
-    return check
+    return make_probe_check(spec.name, spec.signature, partial(probes, spec), doc)
 
 
 sgd_momentum_step = _make(SGD, (

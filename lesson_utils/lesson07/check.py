@@ -23,8 +23,19 @@ from typing import Any
 import numpy as np
 
 from .. import messages as M
-from ..harness import DEFAULT_TIME_LIMIT, Mistake, Probe, Problem, call_learner, quietly, run_probes
-from ..outputs import format_number, is_torch_tensor
+from ..harness import (
+    DEFAULT_TIME_LIMIT,
+    Mistake,
+    Probe,
+    Problem,
+    battery_rng,
+    call_learner,
+    first_like,
+    hidden_labels,
+    make_probe_check,
+    quietly,
+)
+from ..outputs import format_number, is_torch_tensor, several
 from ..withheld import withheld
 from . import messages as L
 from .data import noisy_curve
@@ -111,10 +122,7 @@ def _read_split(value: Any, label: str) -> list[np.ndarray]:
     """The four returned parts as arrays, or a Problem saying what is wrong with them."""
     if value is None:
         raise Problem(M.RETURNED_NONE.format(name=SPLIT_NAME, label=label))
-    names = ", ".join(SPLIT_PARTS)
-    if not isinstance(value, tuple | list) or len(value) != 4:
-        got = f"{len(value)} values" if isinstance(value, tuple | list) else f"one {type(value).__name__}"
-        raise Problem(M.RETURNED_WRONG_COUNT.format(name=SPLIT_NAME, label=label, got=got, n=4, names=names))
+    value = several(value, SPLIT_PARTS, SPLIT_NAME, label)
     parts = []
     for part_name, part in zip(SPLIT_PARTS, value, strict=True):
         name = f"{SPLIT_NAME} ({part_name})"
@@ -231,21 +239,12 @@ def _same_split(a: Sequence[np.ndarray], b: Sequence[np.ndarray]) -> bool:
     return all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
 
 
-def _labels(labels: Sequence[str], hidden: bool, index: int) -> list[str]:
-    """The cases' labels; in hidden mode 'hidden case 3.2' (probe 3, its second case), never the inputs."""
-    if not hidden:
-        return list(labels)
-    if len(labels) == 1:
-        return [M.HIDDEN_LABEL.format(index=index)]
-    return [M.HIDDEN_LABEL.format(index=f"{index}.{i}") for i in range(1, len(labels) + 1)]
-
-
 def _split_probe(label: str, cases: Sequence[SplitCase], hidden: bool, time_limit: float | None,
                  index: int) -> Probe:
     """Each case split with its own seed, then judged in turn."""
 
     def test(fn: Any) -> None:
-        labelled = list(zip(cases, _labels([c.label for c in cases], hidden, index), strict=True))
+        labelled = list(zip(cases, hidden_labels([c.label for c in cases], hidden, index), strict=True))
         parts = Gathered(partial(_split_parts, fn, case, lab, time_limit, case.seed) for case, lab in labelled)
         for i, (case, lab) in enumerate(labelled):
             analyse_split(case, parts.get(i), lab)
@@ -258,7 +257,7 @@ def _rng_probe(label: str, case: SplitCase, other_seeds: Sequence[int], hidden: 
     """Same seed, same split; other seeds, other splits."""
 
     def test(fn: Any) -> None:
-        lab = _labels([case.label], hidden, index)[0]
+        lab = hidden_labels([case.label], hidden, index)[0]
         seeds = [case.seed, case.seed, *other_seeds]
         parts = Gathered(partial(_split_parts, fn, case, lab, time_limit, seed) for seed in seeds)
 
@@ -342,7 +341,7 @@ def _edge_cases(rng: np.random.Generator) -> list[SplitCase]:
 def split_probes(*, seed: int | None = None, cases: Sequence[Sequence[Any]] | None = None, hidden: bool = False,
                  time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Probe]:
     """The probes for ``train_val_split``. Extra cases are (X, y, val_fraction, rng_seed) tuples."""
-    rng = np.random.default_rng((SPLIT_SEED + 1 if hidden else SPLIT_SEED) if seed is None else seed)
+    rng = battery_rng(SPLIT_SEED, seed, hidden)
     extra = [SplitCase(f"extra case {i}", *args) for i, args in enumerate(cases or (), 1)]
     X, y = _table(rng, 50, (3,), (), "float64")
     main = SplitCase("50 rows of 3 features, val_fraction 0.2: 40 training rows, 10 validation rows", X, y, 0.2,
@@ -365,24 +364,10 @@ def split_probes(*, seed: int | None = None, cases: Sequence[Sequence[Any]] | No
     ]
 
 
-def train_val_split(
-    fn: Any,
-    *,
-    seed: int | None = None,
-    cases: Sequence[Sequence[Any]] | None = None,
-    hidden: bool = False,
-    time_limit: float | None = DEFAULT_TIME_LIMIT,
-) -> None:
-    """Check ``fn(X, y, val_fraction, rng)``: returns (X_train, X_val, y_train, y_val), shuffled with rng,
-    round(val_fraction * n) validation rows, X and y aligned, every row in exactly one part.
-
-    Any permutation passes. Extra ``cases`` are (X, y, val_fraction, rng_seed) tuples with unique rows.
-    """
-    probes = split_probes(seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
-    run_probes(SPLIT_NAME, SPLIT_SIGNATURE, fn, probes, hidden=hidden)
-
-
-train_val_split.__name__ = train_val_split.__qualname__ = SPLIT_NAME
+train_val_split = make_probe_check(SPLIT_NAME, SPLIT_SIGNATURE, split_probes, (
+    "Check ``fn(X, y, val_fraction, rng)``: returns (X_train, X_val, y_train, y_val), shuffled with rng, "
+    "round(val_fraction * n) validation rows, X and y aligned, every row in exactly one part.\n\nAny "
+    "permutation passes. Extra ``cases`` are (X, y, val_fraction, rng_seed) tuples with unique rows."))
 
 # --- EarlyStopping ----------------------------------------------------------------
 
@@ -618,11 +603,9 @@ def _known_stop_mistake(cases: Sequence[StopCase], runs: Gathered) -> Mistake | 
     """The first bank entry that behaves like the learner's class on every case (None if a run had a Problem)."""
     if runs.problem is not None:
         return None
-    for mistake in mistakes.STOP_BANK:
-        if all(run_stopper(mistake.fn, case, case.label, None, call_trusted).same_as(got)
-               for case, got in zip(cases, runs.results, strict=True)):
-            return mistake
-    return None
+    return first_like(mistakes.STOP_BANK, lambda fn: all(
+        run_stopper(fn, case, case.label, None, call_trusted).same_as(got)
+        for case, got in zip(cases, runs.results, strict=True)))
 
 
 def _stop_probe(label: str, indices: range, runs: StopRuns) -> Probe:
@@ -681,7 +664,7 @@ def _random_stop_cases(rng: np.random.Generator) -> list[StopCase]:
 def stop_probes(*, seed: int | None = None, cases: Sequence[Sequence[Any]] | None = None, hidden: bool = False,
                 time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Probe]:
     """The probes for ``EarlyStopping``. Extra cases are (patience, min_delta, losses) tuples."""
-    rng = np.random.default_rng((STOP_SEED + 1 if hidden else STOP_SEED) if seed is None else seed)
+    rng = battery_rng(STOP_SEED, seed, hidden)
     extra = [StopCase(f"extra case {i}", int(p), float(d), tuple(float(v) for v in losses))
              for i, (p, d, losses) in enumerate(cases or (), 1)]
     random_cases = _random_stop_cases(rng) + extra
@@ -697,30 +680,16 @@ def stop_probes(*, seed: int | None = None, cases: Sequence[Sequence[Any]] | Non
         ("noisy validation curves with several patience and min_delta values", random_cases),
     ]
     runs = StopRuns(time_limit)  # every case of every group: FIXED_STOP_CASES, then the random and extra ones
-    return [_stop_probe(label, runs.add(group, _labels([c.label for c in group], hidden, i)), runs)
+    return [_stop_probe(label, runs.add(group, hidden_labels([c.label for c in group], hidden, i)), runs)
             for i, (label, group) in enumerate(groups, 1)]
 
 
-def EarlyStopping(
-    fn: Any,
-    *,
-    seed: int | None = None,
-    cases: Sequence[Sequence[Any]] | None = None,
-    hidden: bool = False,
-    time_limit: float | None = DEFAULT_TIME_LIMIT,
-) -> None:
-    """Check the class ``EarlyStopping(patience, min_delta=0.0)`` by its behaviour on scripted validation losses.
-
-    ``step(val_loss, params)`` must return True exactly when the epochs without improvement reach patience
-    (improvement: val_loss < best_loss - min_delta); best_loss, best_epoch (0-based), a deep copy in best_params
-    and restore() must match the best epoch even though the params change in place after every step.
-    Extra ``cases`` are (patience, min_delta, losses) tuples.
-    """
-    probes = stop_probes(seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
-    run_probes(STOP_NAME, STOP_SIGNATURE, fn, probes, hidden=hidden)
-
-
-EarlyStopping.__name__ = EarlyStopping.__qualname__ = STOP_NAME
+EarlyStopping = make_probe_check(STOP_NAME, STOP_SIGNATURE, stop_probes, (
+    "Check the class ``EarlyStopping(patience, min_delta=0.0)`` by its behaviour on scripted validation "
+    "losses.\n\n``step(val_loss, params)`` must return True exactly when the epochs without improvement reach "
+    "patience (improvement: val_loss < best_loss - min_delta); best_loss, best_epoch (0-based), a deep copy "
+    "in best_params and restore() must match the best epoch even though the params change in place after "
+    "every step. Extra ``cases`` are (patience, min_delta, losses) tuples."))
 
 __all__ = ["EarlyStopping", "train_val_split"]
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from .. import messages as M
-from ..harness import Mistake, Probe, Problem, call_learner, run_probes
+from ..harness import Mistake, Probe, Problem, battery_rng, call_learner, first_like, make_probe_check
 from ..outputs import format_number, is_torch_tensor
 from ..withheld import withheld
 from . import messages as L
@@ -252,13 +252,7 @@ def _quiet_epoch(fn: Callable[..., Any], setup: Setup, with_optimizer: bool) -> 
 
 def _known(bank: tuple[Mistake, ...], got: Epoch, setup: Setup, with_optimizer: bool) -> Mistake | None:
     """The first bank entry whose epoch on ``setup`` equals the learner's."""
-    for mistake in bank:
-        try:
-            if _quiet_epoch(mistake.fn, setup, with_optimizer).same_as(got, setup):
-                return mistake
-        except Exception:  # a bank entry that cannot run on a set-up does not match
-            continue
-    return None
+    return first_like(bank, lambda fn: _quiet_epoch(fn, setup, with_optimizer).same_as(got, setup))
 
 
 def _case_label(setup: Setup, hidden: bool, index: str) -> str:
@@ -405,7 +399,7 @@ LEFT_IN_EVAL = replace(LINEAR_SGD, label="a model left in evaluation mode (as ev
 def train_probes(*, seed: int | None = None, hidden: bool = False,
                  time_limit: float | None = TIME_LIMIT) -> list[Probe]:
     """The behaviour probes for ``train_one_epoch``."""
-    rng = np.random.default_rng((TRAIN_SEED + 1 if hidden else TRAIN_SEED) if seed is None else seed)
+    rng = battery_rng(TRAIN_SEED, seed, hidden)
     randoms = _random_setups(rng)
     if hidden:
         first, second = randoms[0], replace(randoms[1], start_training=False)
@@ -428,21 +422,11 @@ def train_probes(*, seed: int | None = None, hidden: bool = False,
     ]
 
 
-def train_one_epoch(
-    fn: Any,
-    *,
-    seed: int | None = None,
-    hidden: bool = False,
-    time_limit: float | None = TIME_LIMIT,
-) -> None:
-    """Check ``fn(model, loader, loss_fn, optimizer)``: one epoch of zero_grad, forward, loss, backward,
-    step per batch, in training mode, returning the mean loss over the examples as a Python float.
-    Compared with a correct epoch on the same seeded model, loader and optimizer."""
-    run_probes(TRAIN_NAME, TRAIN_SIGNATURE, fn, train_probes(seed=seed, hidden=hidden, time_limit=time_limit),
-               hidden=hidden)
-
-
-train_one_epoch.__name__ = train_one_epoch.__qualname__ = TRAIN_NAME
+train_one_epoch = make_probe_check(TRAIN_NAME, TRAIN_SIGNATURE, train_probes, (
+    "Check ``fn(model, loader, loss_fn, optimizer)``: one epoch of zero_grad, forward, loss, backward, step "
+    "per batch, in training mode, returning the mean loss over the examples as a Python float. Compared with "
+    "a correct epoch on the same seeded model, loader and optimizer."),
+    takes_cases=False, time_limit=TIME_LIMIT)
 
 # --- evaluate ------------------------------------------------------------------------
 
@@ -530,7 +514,7 @@ def _eval_values_probe(label: str, setups: list[Setup], hidden: bool, time_limit
 def eval_probes(*, seed: int | None = None, hidden: bool = False,
                 time_limit: float | None = TIME_LIMIT) -> list[Probe]:
     """The behaviour probes for ``evaluate``."""
-    rng = np.random.default_rng((EVAL_SEED + 1 if hidden else EVAL_SEED) if seed is None else seed)
+    rng = battery_rng(EVAL_SEED, seed, hidden)
     randoms = _random_setups(rng)
     in_training = replace(LINEAR_SGD, label="a model in training mode (as train_one_epoch leaves it)", seed=8201)
     mlp = replace(MLP_ADAMW, seed=8202)
@@ -560,17 +544,7 @@ def eval_probes(*, seed: int | None = None, hidden: bool = False,
     ]
 
 
-def evaluate(
-    fn: Any,
-    *,
-    seed: int | None = None,
-    hidden: bool = False,
-    time_limit: float | None = TIME_LIMIT,
-) -> None:
-    """Check ``fn(model, loader, loss_fn)``: the mean loss over the loader as a Python float, computed in
-    evaluation mode under torch.no_grad(), leaving the parameters alone and the model in evaluation mode."""
-    run_probes(EVAL_NAME, EVAL_SIGNATURE, fn, eval_probes(seed=seed, hidden=hidden, time_limit=time_limit),
-               hidden=hidden)
-
-
-evaluate.__name__ = evaluate.__qualname__ = EVAL_NAME
+evaluate = make_probe_check(EVAL_NAME, EVAL_SIGNATURE, eval_probes, (
+    "Check ``fn(model, loader, loss_fn)``: the mean loss over the loader as a Python float, computed in "
+    "evaluation mode under torch.no_grad(), leaving the parameters alone and the model in evaluation mode."),
+    takes_cases=False, time_limit=TIME_LIMIT)
