@@ -14,8 +14,9 @@ import pytest
 
 from lesson_utils import check
 from lesson_utils import messages as M
+from lesson_utils.check import EXERCISES
 
-from .exercises import NAMES, behaviour_mistakes, mistakes, reference
+from .exercises import BANKS, NAMES, behaviour_mistakes, mistakes, module, reference
 
 
 def failure(name: str, fn, **kwargs) -> check.CheckFailed:
@@ -137,3 +138,22 @@ def test_importing_every_check_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_every_exercise_has_its_banks_listed():
+    """Is every exercise of the course in the tests' table of banks, with banks that exist and hold mistakes?"""
+    assert sorted(BANKS) == sorted(NAMES)
+    for name, banks in BANKS.items():
+        assert all(getattr(module(name, "mistakes"), bank) for bank in banks), name
+
+
+def test_the_seed_sweep_covers_every_lesson():
+    """Do the sweep's test files together cover every lesson of the course, each once?"""
+    import ast
+    from pathlib import Path
+
+    swept = []
+    for path in sorted(Path(__file__).parent.glob("test_check_sweep_*.py")):
+        call = next(n for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.Call))
+        swept += [arg.value for arg in call.args]
+    assert sorted(swept) == sorted(EXERCISES)
