@@ -100,6 +100,17 @@ class AssignNotAccumulate(reference.Value):
         out._backward = _backward
         return out
 
+    def __pow__(self, exponent):
+        if isinstance(exponent, bool) or not isinstance(exponent, int | float):
+            raise TypeError("a Value's exponent must be a number (an int or a float)")
+        out = type(self)(self.data**exponent, (self,), f"**{exponent:g}")
+
+        def _backward():
+            self.grad = exponent * self.data ** (exponent - 1) * out.grad
+
+        out._backward = _backward
+        return out
+
 
 def _mul(factor_a, factor_b):
     """A Value class whose `*` backward multiplies by factor_a(self, other) and factor_b(self, other)."""
