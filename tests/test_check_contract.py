@@ -126,13 +126,16 @@ def test_a_function_that_never_returns_is_stopped(name):
 
 
 def test_importing_every_check_is_light():
-    """Does importing the learner API and every lesson's check module (and naming every check) leave torch,
-    matplotlib and ipywidgets unimported?"""
+    """Does importing the learner API and every module of every lesson (its checks, plots, data and helpers; not
+    the answers), and naming every check, leave torch, matplotlib and ipywidgets unimported?"""
     code = (
-        "import sys, importlib\n"
+        "import sys, importlib, pkgutil\n"
         "from lesson_utils import check\n"
         "for lesson, names in check.EXERCISES.items():\n"
-        "    importlib.import_module(f'lesson_utils.{lesson}.check')\n"
+        "    package = importlib.import_module(f'lesson_utils.{lesson}')\n"
+        "    for found in pkgutil.iter_modules(package.__path__):\n"
+        "        if found.name not in ('reference', 'mistakes'):\n"
+        "            importlib.import_module(f'lesson_utils.{lesson}.{found.name}')\n"
         "    [getattr(check, name) for name in names]\n"
         "print(sorted(m for m in ('torch', 'matplotlib', 'ipywidgets') if m in sys.modules))\n"
     )

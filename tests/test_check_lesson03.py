@@ -3,9 +3,6 @@ every wrong one, and say the right sentence?"""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
@@ -530,19 +527,6 @@ def test_not_passing_a_function(name, given, what):
     """Does passing a value instead of the function get told how to call the check?"""
     error = failure(CHECKS[name], given)
     assert error.message == M.NOT_CALLABLE.format(name=name, what=what)
-
-
-def test_importing_the_checks_and_plots_is_light():
-    """Do lesson 03's check and plots modules leave torch, matplotlib and ipywidgets unimported?"""
-    code = (
-        "import sys\n"
-        "from lesson_utils import check\n"
-        "check.fit_linear\n"
-        "import lesson_utils.lesson03.plots\n"
-        "print(sorted(m for m in ('torch', 'matplotlib', 'ipywidgets') if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
 
 
 def test_descent_plot_draws_every_regime(monkeypatch):

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -683,19 +681,6 @@ def test_sgd_mutating_x():
 
     error = failure(check.sgd_fit, in_place)
     assert error.message == M.MUTATED.format(name="sgd_fit", arg="X", label=FIRST_SGD)
-
-
-def test_importing_the_checks_and_plots_is_light():
-    """Do lesson 04's check and plots modules leave torch, matplotlib and ipywidgets unimported?"""
-    code = (
-        "import sys\n"
-        "from lesson_utils import check\n"
-        "check.sgd_fit, check.iterate_minibatches, check.steps_per_epoch\n"
-        "import lesson_utils.lesson04.plots\n"
-        "print(sorted(m for m in ('torch', 'matplotlib', 'ipywidgets') if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
 
 
 def test_plots_draw_without_warnings(monkeypatch):

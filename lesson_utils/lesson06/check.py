@@ -36,6 +36,7 @@ from ..harness import (
     call_learner,
     first_like,
     hidden_labels,
+    low_precision,
     make_probe_check,
     quietly,
     value_dicts,
@@ -55,7 +56,6 @@ BANK_ATOL = 1e-10
 LOW_PRECISION_BELOW = 1e-4
 """A step whose arrays are of a lower precision and that differs by less than this (relative) is told about
 float64."""
-LOW_PRECISION_DTYPES = frozenset({"float32", "float16", "bfloat16"})
 NEAR_MINIMUM = 0.1
 """How far from the bowl's minimum (in any coordinate) the closed-loop run may end: the reference ends within
 0.012 of it on every one of 300 batteries (AdamW's weight decay keeps it off the exact minimum), from starts
@@ -99,10 +99,6 @@ class Step:
             else:
                 out[f"new_state['{key}']"] = value
         return out
-
-
-def _dtype_name(value: Any) -> str:
-    return str(getattr(value, "dtype", "")).rsplit(".", 1)[-1]
 
 
 def _array(value: Any, what: str, label: str) -> np.ndarray:
@@ -278,7 +274,7 @@ def _read_step(spec: Spec, value: Any, call_params: dict, label: str) -> Step:
         if array.shape != np.shape(old):
             raise Problem(L.PARAM_WRONG_SHAPE.format(name=name, param=key, got_shape=array.shape, label=label,
                                                      expected_shape=np.shape(old)))
-        low = low or _dtype_name(new_params[key]) in LOW_PRECISION_DTYPES
+        low = low or low_precision(new_params[key])
         params[key] = array
     if not isinstance(new_state, dict):
         raise Problem(L.STATE_NOT_DICT.format(name=name, type=type(new_state).__name__, label=label,
@@ -296,7 +292,7 @@ def _read_step(spec: Spec, value: Any, call_params: dict, label: str) -> Step:
                                                  label=label, example=spec.state_example))
         state[key] = {k: _array(inner[k], f"{name} (new_state['{key}']['{k}'])", label)
                       for k, old in call_params.items()}
-        low = low or any(_dtype_name(inner[k]) in LOW_PRECISION_DTYPES for k in call_params)
+        low = low or low_precision([inner[k] for k in call_params])
     return Step(params, state, low)
 
 
