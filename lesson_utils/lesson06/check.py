@@ -372,12 +372,13 @@ def _explain(spec: Spec, calls: Sequence[Call], got: Sequence[Step], index: int,
     what = _first_difference(got[index], expected)
     if hidden:
         return Problem(L.DIFFERS_HIDDEN.format(name=spec.name, torch=spec.torch_name, label=label, what=what))
-    g, e = got[index].values()[what], expected.values()[what]
+    mine, theirs = got[index].values(), expected.values()
+    g, e = mine[what], theirs[what]
     fields = dict(name=spec.name, torch=spec.torch_name, label=label, what=what, got=format_number(g),
                   expected=format_number(e))
     if not np.all(np.isfinite(g)):
         return Problem(L.NOT_FINITE_STEP.format(**fields))
-    error = max(_relative_error(got[index].values()[k], v) for k, v in expected.values().items())
+    error = max(_relative_error(mine[k], v) for k, v in theirs.items())
     if got[index].low_precision and error < LOW_PRECISION_BELOW:
         return Problem(L.LOW_PRECISION.format(name=spec.name, torch=spec.torch_name, error=error, label=label))
     return Problem(L.DIFFERS.format(**fields, hint=spec.hint))
