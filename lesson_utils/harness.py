@@ -330,8 +330,14 @@ class _Outcome:
         return _close(self.got, self.expected, *ex.tolerance(self.case))
 
 
-CallLearner = Callable[[str, Callable[..., Any], Sequence[Any], str, Sequence[str], "float | None"], Any]
-"""The shape of :func:`call_learner` (and of what :func:`calls_through` takes)."""
+CallLearner = Callable[..., Any]
+"""The shape of :func:`call_learner` (and of what :func:`calls_through` takes): ``(name, fn, args, label,
+arg_names, time_limit, observe)``."""
+
+Observe = Callable[[Any], Any]
+"""What a check notes of a learner's call once it has returned: called with the returned value, it gives plain
+data (numbers, strings, lists, tuples, dicts, arrays, tensors) holding everything the check will judge, such as
+the state of a model the check handed the learner's code. That is what grading writes down and answers with."""
 
 _through: list[CallLearner] = []
 """Where :func:`call_learner` sends its calls instead of calling the learner's code, innermost last."""
@@ -358,17 +364,20 @@ def call_learner(
     label: str,
     arg_names: Sequence[str] = (),
     time_limit: float | None = DEFAULT_TIME_LIMIT,
+    observe: Observe | None = None,
 ) -> Any:
-    """Call the learner's ``fn`` on a copy of ``args`` and return what it returns.
+    """Call the learner's ``fn`` on a copy of ``args`` and return what it returns (or, with ``observe``, what
+    ``observe`` makes of it: the call's whole outcome as plain data).
 
     Anything that goes wrong (not written yet, an exception, no return within
     ``time_limit``, an input changed in place) becomes a :class:`Problem`
-    carrying one plain sentence. Behaviour checks use this for every call, so
-    it is the one place grading watches (:func:`calls_through`).
+    carrying one plain sentence. Every check calls the learner's code through
+    this, so it is the one place grading watches (:func:`calls_through`): what
+    it returns is all a check may judge.
     """
     if _through:
-        return _through[-1](name, fn, args, label, arg_names, time_limit)
-    return call_live(name, fn, args, label, arg_names, time_limit)
+        return _through[-1](name, fn, args, label, arg_names, time_limit, observe)
+    return call_live(name, fn, args, label, arg_names, time_limit, observe)
 
 
 def call_live(
@@ -378,6 +387,7 @@ def call_live(
     label: str,
     arg_names: Sequence[str] = (),
     time_limit: float | None = DEFAULT_TIME_LIMIT,
+    observe: Observe | None = None,
 ) -> Any:
     """:func:`call_learner` itself: the learner's code really runs."""
     call_args = copy_args(tuple(args))
@@ -399,11 +409,14 @@ def call_live(
     for arg_name, before, after in zip(arg_names, args, call_args, strict=False):
         if not _same_inputs(before, after):
             raise Problem(M.MUTATED.format(name=name, arg=arg_name, label=label))
-    return value
+    return value if observe is None else observe(value)
 
 
-def _run_case(ex: Exercise, fn, case: Case, label: str, time_limit: float | None) -> _Outcome:
+def _run_case(ex: Exercise, fn, case: Case, label: str, time_limit: float | None,
+              returned: Callable[[Case, Any], None] | None) -> _Outcome:
     value = call_learner(ex.name, fn, case.args, label, ex.arg_names, time_limit)
+    if returned is not None:
+        returned(case, value)
     got = ex.output.convert(value, ex.name, label)
     return _Outcome(case=case, label=label, got=got, expected=ex.expected(case))
 
@@ -487,13 +500,15 @@ def run(
     cases: Sequence[Sequence[Any]] | None = None,
     hidden: bool = False,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
+    returned: Callable[[Case, Any], None] | None = None,
 ) -> None:
     """Check ``fn`` against exercise ``ex``; print a line per case.
 
     ``seed`` draws a different random battery; ``cases`` adds explicit
     argument tuples. ``hidden=True`` (used by grading cells) skips the fixed
-    cases and never prints the inputs. Returns ``None`` on success and raises
-    :class:`CheckFailed` otherwise.
+    cases and never prints the inputs. ``returned(case, value)`` sees each
+    value the learner's function returned, as it returned it. Returns
+    ``None`` on success and raises :class:`CheckFailed` otherwise.
     """
     if not callable(fn):
         raise CheckFailed(M.NOT_CALLABLE.format(name=ex.name, what=f"a {type(fn).__name__}"))
@@ -514,7 +529,7 @@ def run(
     for index, case in enumerate(battery, 1):
         label = M.HIDDEN_LABEL.format(index=index) if hidden else case.label
         try:
-            outcome = _run_case(ex, fn, case, label, time_limit)
+            outcome = _run_case(ex, fn, case, label, time_limit, returned)
         except Problem as stop:
             _stopped(hidden, label, index, n, sum(o.passed(ex) for o in outcomes))
             raise CheckFailed(stop.message, case=case.args, mistake=stop.mistake) from None

@@ -26,7 +26,7 @@ from lesson_utils import harness
 from lesson_utils.errors import CheckFailed
 
 from .. import messages as M
-from .codec import CodecError, Decoder, OpaqueCallable, apply_torch_effects, same_signature, signature
+from .codec import CodecError, Decoder, OpaqueCallable, same_signature, signature
 from .results import CellVerdict, GradeCell
 
 MAX_EVENTS = 200_000
@@ -127,7 +127,7 @@ class Record:
                 return event
         raise Diverged(M.RECORD_OTHER_CALL.format(name=name))
 
-    def call_learner(self, name, fn, args, label, arg_names=(), time_limit=harness.DEFAULT_TIME_LIMIT):
+    def call_learner(self, name, fn, args, label, arg_names=(), time_limit=harness.DEFAULT_TIME_LIMIT, observe=None):
         event = self._find(name, label, args)
         try:
             if "problem" in event:
@@ -138,14 +138,6 @@ class Record:
             if "escaped" in event:
                 raise Escaped(str(event["escaped"])[:100])
             value = self.decoder.decode(event["value"])
-            if "torch" in event:
-                apply_torch_effects(fn, event["torch"], self.decoder)
-            fn_state = event.get("fn_state", {})
-            if type(fn_state) is not dict:
-                raise CodecError("bad state")
-            for key, state in fn_state.items():
-                if hasattr(fn, "__dict__") and key in vars(fn):
-                    setattr(fn, key, self.decoder.decode(state))
         except (CodecError, KeyError) as error:
             raise Diverged(M.RECORD_UNREADABLE.format(error=error)) from None
         return value

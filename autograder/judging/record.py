@@ -3,7 +3,8 @@
 Installed in the sandboxed grading kernel before any cell runs (:func:`install`, from the kernel's start-up
 lines). When a grade cell starts (IPython's ``pre_run_cell``, the cell known by :func:`.results.cell_key`), it
 writes what each name the cell uses is; every :func:`lesson_utils.harness.call_learner` during the cell runs the
-learner's code as usual and writes what came back; when the cell ends, that it ended. The events are JSON lines
+learner's code as usual and writes what came back (what the check observes of the call: the returned value, or
+the plain data the check's ``observe`` makes of it); when the cell ends, that it ended. The events are JSON lines
 (:mod:`.results`) in a file the grader reads after the kernel is gone.
 
 Everything here runs beside the learner's code, which can change or stop it: the grader believes the record only
@@ -20,7 +21,7 @@ from typing import Any
 from lesson_utils import harness
 from lesson_utils.withheld import Withheld
 
-from .codec import Encoder, describe_class, dumps, signature, torch_effects
+from .codec import Encoder, describe_class, dumps, signature
 from .results import cell_key
 
 
@@ -91,12 +92,12 @@ class Recorder:
         self.emit({"end": self.current, "error": None if error is None else type(error).__name__})
         self.current = None
 
-    def call(self, name, fn, args, label, arg_names=(), time_limit=harness.DEFAULT_TIME_LIMIT):
+    def call(self, name, fn, args, label, arg_names=(), time_limit=harness.DEFAULT_TIME_LIMIT, observe=None):
         if self.current is None:
-            return harness.call_live(name, fn, args, label, arg_names, time_limit)
+            return harness.call_live(name, fn, args, label, arg_names, time_limit, observe)
         key = [str(name), str(label), signature(args)]
         try:
-            value = harness.call_live(name, fn, args, label, arg_names, time_limit)
+            value = harness.call_live(name, fn, args, label, arg_names, time_limit, observe)
         except harness.Problem as problem:
             self.emit({"call": key, "problem": str(problem.message), "mistake": problem.mistake})
             raise
@@ -105,13 +106,7 @@ class Recorder:
         except BaseException as error:
             self.emit({"call": key, "escaped": type(error).__name__})
             raise
-        event = {"call": key, "value": self.encoder.encode(value)}
-        effects = torch_effects(fn, self.encoder)
-        if effects:
-            event["torch"] = effects
-        if type(fn).__module__.startswith("lesson_utils.") and hasattr(fn, "__dict__"):
-            event["fn_state"] = {k: self.encoder.encode(v) for k, v in vars(fn).items() if not callable(v)}
-        self.emit(event)
+        self.emit({"call": key, "value": self.encoder.encode(value)})
         return value
 
 

@@ -396,19 +396,16 @@ STEPS_PER_EPOCH = Exercise(
 )
 
 
-class _TypeWatch:
-    """Calls the learner's function and remembers the first answer that is not an integer."""
+class _FirstFloat:
+    """Sees what the learner's function returned on each case and keeps the first answer that is a float."""
 
-    def __init__(self, fn: Callable[..., Any]):
-        self.fn = fn
-        self.first_float: tuple[Any, tuple] | None = None
+    def __init__(self) -> None:
+        self.found: tuple[Any, tuple] | None = None
 
-    def __call__(self, *args: Any) -> Any:
-        value = self.fn(*args)
+    def __call__(self, case: Case, value: Any) -> None:
         integer = isinstance(value, int | np.integer) and not isinstance(value, bool)
-        if not integer and isinstance(value, float | np.floating) and self.first_float is None:
-            self.first_float = (value, args)
-        return value
+        if not integer and isinstance(value, float | np.floating) and self.found is None:
+            self.found = (value, case.args)
 
 
 def steps_per_epoch(
@@ -420,23 +417,22 @@ def steps_per_epoch(
     time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> None:
     """Check ``fn(n, batch_size)``: the number of updates in one epoch, ceil(n / batch_size), as an int."""
-    if not callable(fn):
-        run(STEPS_PER_EPOCH, fn)
-    watch = _TypeWatch(fn)
+    first_float = _FirstFloat()
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
-            run(STEPS_PER_EPOCH, watch, seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
+            run(STEPS_PER_EPOCH, fn, seed=seed, cases=cases, hidden=hidden, time_limit=time_limit,
+                returned=first_float)
     except CheckFailed:
         print(out.getvalue(), end="")
         raise
     lines = out.getvalue().splitlines()
     summary = lines.pop()
-    if watch.first_float is None:
+    if first_float.found is None:
         print("\n".join([*lines, *([] if hidden else [M.CASE_PASS.format(label=L.COUNT_INT_LINE)]), summary]))
         return
     print("\n".join([*lines, *([] if hidden else [M.CASE_FAIL.format(label=L.COUNT_INT_LINE)])]))
-    value, (n, batch_size) = watch.first_float
+    value, (n, batch_size) = first_float.found
     kind = type(value).__name__
     message = (L.COUNT_NOT_INT_HIDDEN.format(type=kind) if hidden
                else L.COUNT_NOT_INT.format(value=value, type=kind, n=n, batch_size=batch_size))

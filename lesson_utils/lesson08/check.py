@@ -1,10 +1,11 @@
 """Checks for lesson 08: ``train_one_epoch`` and ``evaluate``, by their behaviour.
 
 Each probe builds a small seeded model, a ``DataLoader`` without shuffling, a loss function and
-(for training) an optimizer, hands them to the learner's function, and watches what happens:
-the value returned, the parameters afterwards, and (through a recording layer at the end of the
-model) the mode and gradient switch under which every forward pass ran. The same set-up is built
-afresh for the reference epoch and for each known mistake, so results can be compared exactly.
+(for training) an optimizer, hands them to the learner's function, and notes what happens (a
+:class:`Seen`, the call's observation): the value returned, the parameters afterwards, and (through a
+recording layer at the end of the model) the mode and gradient switch under which every forward pass
+ran. The same set-up is built afresh for the reference epoch and for each known mistake, so results
+can be compared exactly.
 
 Every probe first gathers the learner's calls (:func:`_gather`), then judges what they did. The judging
 reads the lesson's ``reference`` and ``mistakes``, which are withheld in the grading kernel: there a probe
@@ -266,21 +267,44 @@ def _index(probe: int, j: int, count: int) -> str:
 # --- the learner's calls, all made before anything is judged ---------------------------
 
 
+@dataclass(frozen=True)
+class Seen:
+    """What the check notes of one call of the learner's function, as plain data (what grading records): the
+    value it returned and, afterwards, the model's parameters and their ``.grad``, every module's mode, and the
+    mode and gradient switch of every forward pass."""
+
+    value: Any
+    params: list[np.ndarray]
+    grads: list[np.ndarray | None]
+    training: list[bool]
+    log: list[tuple[bool, bool]]
+
+
+def _observed(built: Built, value: Any) -> dict:
+    """The fields of a :class:`Seen`, read from ``built`` once the learner's call returned ``value``."""
+    return {"value": value, "params": built.params(), "grads": built.grads(),
+            "training": [bool(m.training) for m in built.model.modules()],
+            "log": [(bool(t), bool(g)) for t, g in built.recorder.log]}
+
+
 @dataclass
 class Run:
-    """One call of the learner's function on a fresh build of a set-up: the objects it was handed (to look at
-    after) and what it returned, or the :class:`Problem` it raised (kept, to be raised when it is judged)."""
+    """One call of the learner's function on a fresh build of a set-up: what the check saw of it, or the
+    :class:`Problem` it raised (kept, to be raised when it is judged)."""
 
     name: str
     setup: Setup
     label: str
-    built: Built
-    value: Any = None
+    seen: Seen | None = None
     problem: Problem | None = None
 
     @property
+    def value(self) -> Any:
+        return None if self.seen is None else self.seen.value
+
+    @property
     def ran_model(self) -> bool:
-        return bool(self.built.recorder.log)
+        return self.seen is not None and bool(self.seen.log)
 
     def settled(self) -> bool:
         """Whether this call alone ends its probe, whatever a correct epoch gives: it raised, it returned
@@ -303,24 +327,26 @@ class Run:
         return loss
 
     def epoch(self) -> Epoch:
-        return Epoch(loss=self.loss(), params=self.built.params())
+        return Epoch(loss=self.loss(), params=self.seen.params)
 
 
 def _learner_call(name: str, fn: Any, built: Built, label: str, time_limit: float | None,
-                  with_optimizer: bool) -> Any:
-    """Call the learner's function on the very objects of ``built`` (so the check can look at them after)."""
+                  with_optimizer: bool) -> Seen:
+    """Call the learner's function on the very objects of ``built``; what the check saw of the call."""
     args = (built.model, built.loader, built.loss_fn) + ((built.optimizer,) if with_optimizer else ())
-    return call_learner(name, lambda: fn(*args), (), label, (), time_limit)
+    seen = call_learner(name, lambda: fn(*args), (), label, (), time_limit,
+                        observe=lambda value: _observed(built, value))
+    return Seen(**seen)
 
 
 def _run(name: str, fn: Any, setup: Setup, label: str, time_limit: float | None) -> Run:
     """The learner's ``fn`` (exercise ``name``) called once on a fresh build of ``setup``."""
     built = build(setup)
     try:
-        value = _learner_call(name, fn, built, label, time_limit, with_optimizer=name == TRAIN_NAME)
+        seen = _learner_call(name, fn, built, label, time_limit, with_optimizer=name == TRAIN_NAME)
     except Problem as problem:
-        return Run(name, setup, label, built, problem=problem)
-    return Run(name, setup, label, built, value=value)
+        return Run(name, setup, label, problem=problem)
+    return Run(name, setup, label, seen=seen)
 
 
 def _gather(name: str, fn: Any, setups: list[Setup], hidden: bool, index: int,
@@ -351,7 +377,7 @@ def _train_mode_probe(label: str, setup: Setup, hidden: bool, time_limit: float 
         run.returned()
         if not run.ran_model:
             raise Problem(L.NO_FORWARD.format(name=TRAIN_NAME, label=run.label, batches=setup.batches))
-        if not all(training for training, _ in run.built.recorder.log):
+        if not all(training for training, _ in run.seen.log):
             raise _behaviour_problem(TRAIN_NAME, "no_train_mode")
 
     return Probe(label, test)
@@ -448,7 +474,7 @@ def _eval_returns_float(label: str, setup: Setup, hidden: bool, time_limit: floa
 def _eval_mode_probe(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
     def test(fn: Any) -> None:
         run = _eval_run(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
-        if any(training for training, _ in run.built.recorder.log):
+        if any(training for training, _ in run.seen.log):
             raise _behaviour_problem(EVAL_NAME, "no_eval_mode")
 
     return Probe(label, test)
@@ -459,7 +485,7 @@ def _left_in_eval_probe(label: str, setup: Setup, hidden: bool, time_limit: floa
 
     def test(fn: Any) -> None:
         run = _eval_run(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
-        if any(module.training for module in run.built.model.modules()):
+        if any(run.seen.training):
             raise _behaviour_problem(EVAL_NAME, "back_to_train_mode")
 
     return Probe(label, test)
@@ -468,7 +494,7 @@ def _left_in_eval_probe(label: str, setup: Setup, hidden: bool, time_limit: floa
 def _no_grad_probe(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
     def test(fn: Any) -> None:
         run = _eval_run(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
-        if any(grad_on for _, grad_on in run.built.recorder.log):
+        if any(grad_on for _, grad_on in run.seen.log):
             raise _behaviour_problem(EVAL_NAME, "grad_enabled")
 
     return Probe(label, test)
@@ -478,9 +504,9 @@ def _untouched_probe(label: str, setup: Setup, hidden: bool, time_limit: float |
     def test(fn: Any) -> None:
         lab = _case_label(setup, hidden, str(index))
         before = build(setup)
-        built = _eval_run(fn, setup, lab, time_limit).built
-        same_params = Epoch(0.0, built.params()).same_params(Epoch(0.0, before.params()), setup)
-        if not same_params or any(g is not None and np.any(g != 0) for g in built.grads()):
+        seen = _eval_run(fn, setup, lab, time_limit).seen
+        same_params = Epoch(0.0, seen.params).same_params(Epoch(0.0, before.params()), setup)
+        if not same_params or any(g is not None and np.any(g != 0) for g in seen.grads):
             raise Problem(L.EVAL_CHANGED_PARAMS.format(label=lab))
 
     return Probe(label, test)
