@@ -26,10 +26,11 @@ from .outputs import ARRAY, SCALAR, Output, Parts, Problem, Several, format_numb
 from .withheld import Withheld
 
 __all__ = [
-    "ARRAY", "ATOL", "DEFAULT_TIME_LIMIT", "FLOAT32_ATOL", "RTOL", "SCALAR", "Case", "Exercise", "Mistake", "Output",
-    "Probe", "Problem", "Several", "ValueDict", "bank_overlaps", "battery_rng", "call_learner", "call_live",
-    "calls_through", "copy_args", "diagnose", "first_like", "header", "hidden_labels", "low_precision", "make_check",
-    "make_probe_check", "quietly", "run", "run_probes", "same_value", "value_dicts",
+    "ARRAY", "ATOL", "DEFAULT_TIME_LIMIT", "FLOAT32_ATOL", "RTOL", "SCALAR", "Behaviour", "Case", "Comparison",
+    "Exercise", "Mistake", "Observe", "Output", "Probe", "Problem", "Several", "Trial", "ValueDict", "bank_overlaps",
+    "battery_rng", "call_learner", "call_live", "calls_through", "copy_args", "diagnose", "extra_cases", "first_like",
+    "header", "hidden_labels", "low_precision", "make_behaviour_check", "make_check", "make_probe_check", "quietly",
+    "run", "run_behaviour", "run_probes", "same_value", "value_dicts",
 ]
 
 DEFAULT_TIME_LIMIT = 3.0
@@ -588,11 +589,138 @@ def hidden_labels(labels: Sequence[str], hidden: bool, index: int) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Trial:
+    """What one probe of a behaviour check runs with: the exercise, whether the battery is hidden, how long one
+    call of the learner's code may take, and the probe's number (which hidden labels are made from)."""
+
+    name: str
+    arg_names: tuple[str, ...]
+    hidden: bool
+    time_limit: float | None
+    index: int
+
+    def label(self, label: str) -> str:
+        """``label`` as the learner sees it: itself, or in hidden mode 'hidden case 3' (never the inputs)."""
+        return hidden_labels([label], self.hidden, self.index)[0]
+
+    def labels(self, labels: Sequence[str]) -> list[str]:
+        """The labels of this probe's cases as the learner sees them ('hidden case 3.2' for the second)."""
+        return hidden_labels(labels, self.hidden, self.index)
+
+    def call(self, fn: Callable[..., Any], args: Sequence[Any], label: str, *, observe: Observe | None = None,
+             arg_names: Sequence[str] | None = None) -> Any:
+        """:func:`call_learner` for this exercise, with this trial's time limit."""
+        names = self.arg_names if arg_names is None else arg_names
+        return call_learner(self.name, fn, args, label, names, self.time_limit, observe)
+
+
+def _nothing_to_conclude(seen: Any, trial: Trial) -> None:
+    return None
+
+
+@dataclass(frozen=True)
 class Probe:
-    """One behaviour to check: ``test(fn)`` returns quietly or raises :class:`Problem`."""
+    """One row of a behaviour check, in two parts.
+
+    ``call(fn, trial)`` makes the probe's calls of the learner's code (through ``trial.call``, so that grading
+    records them) and returns what they gave; it may read the learner's results (raising :class:`Problem` for
+    one that cannot even be read) but nothing of the reference or the bank. ``conclude(seen, trial)`` judges
+    what ``call`` returned, against the reference, a property or the bank: it returns quietly or raises
+    :class:`Problem`, and makes no call of the learner's code. In the grading kernel, where the reference and
+    the bank are withheld, only ``call`` runs to its end; the grader, outside, runs both on the record.
+    """
 
     label: str
-    test: Callable[[Callable[..., Any]], None]
+    call: Callable[..., Any]
+    conclude: Callable[[Any, Trial], None] = _nothing_to_conclude
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """A behaviour exercise: its name and arguments, its probes, and the defaults of its check.
+
+    ``probes(rng, hidden, cases)`` gives the rows: ``rng`` draws the battery (from ``seed``, or the one after it
+    for a grade cell's hidden battery, or the learner's own seed), ``hidden`` says which battery, and ``cases``
+    is the learner's extra argument tuples (empty unless the exercise ``takes_cases``).
+    """
+
+    name: str
+    arg_names: tuple[str, ...]
+    seed: int
+    probes: Callable[[np.random.Generator, bool, list[tuple]], Sequence[Probe]]
+    takes_cases: bool = True
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}({', '.join(self.arg_names)})"
+
+    def rows(self, *, seed: int | None = None, hidden: bool = False,
+             cases: Sequence[Sequence[Any]] | None = None) -> Sequence[Probe]:
+        """The probes of one battery."""
+        return self.probes(battery_rng(self.seed, seed, hidden), hidden, [tuple(args) for args in cases or ()])
+
+
+def extra_cases(cases: Sequence[tuple]) -> list[tuple[str, tuple]]:
+    """The learner's extra argument tuples with their labels: ('extra case 1', args), ..."""
+    return [(f"extra case {i}", tuple(args)) for i, args in enumerate(cases, 1)]
+
+
+Trusted = Callable[[Callable[..., Any], Any], Any]
+"""``trusted(fn, case)``: what the reference (or a bank entry) ``fn`` gives on ``case``, in the learner's form."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How a behaviour exercise's results are compared with the reference's: the row "the same as the reference on
+    these cases" (:meth:`probe`).
+
+    ``run(fn, case, label, trial)`` is the learner's result on ``case``, read into canonical form (through
+    ``trial.call``); ``trusted`` the same for the reference or a bank entry, called directly; ``same(got, expected,
+    case)`` the comparison; ``explain(case, label, got, expected, trial)`` the :class:`Problem` for a difference
+    that no bank entry explains. The bank is matched on every case of the row.
+    """
+
+    name: str
+    reference: Callable[..., Any]
+    bank: Sequence[Mistake]
+    run: Callable[[Any, Any, str, Trial], Any]
+    trusted: Trusted
+    same: Callable[[Any, Any, Any], bool]
+    explain: Callable[[Any, str, Any, Any, Trial], Problem]
+
+    def gather(self, fn: Any, cases: Sequence[Any], trial: Trial) -> list[tuple[Any, str, Any]]:
+        """``(case, label, result)`` of the learner's ``fn`` on each of ``cases`` (each with a ``.label``)."""
+        labels = trial.labels([case.label for case in cases])
+        return [(case, label, self.run(fn, case, label, trial)) for case, label in zip(cases, labels, strict=True)]
+
+    def known_mistake(self, runs: Sequence[tuple[Any, Any]]) -> Mistake | None:
+        """The first bank entry whose results equal the learner's on every one of ``runs`` (case, result)."""
+        return first_like(self.bank, lambda fn: all(self.same(got, self.trusted(fn, case), case)
+                                                    for case, got in runs))
+
+    def known_problem(self, runs: Sequence[tuple[Any, Any]]) -> Problem | None:
+        """The KNOWN_MISTAKE sentence for the bank entry that behaves like the learner's on ``runs``, if any."""
+        mistake = self.known_mistake(runs)
+        if mistake is None:
+            return None
+        return Problem(M.KNOWN_MISTAKE.format(name=self.name, explanation=mistake.explanation), mistake=mistake.id)
+
+    def judge(self, runs: Sequence[tuple[Any, str, Any]], trial: Trial) -> None:
+        """Quiet when every result equals the reference's; else the bank's sentence, or the first difference's."""
+        expected = [self.trusted(self.reference, case) for case, _, _ in runs]
+        if all(self.same(got, want, case) for (case, _, got), want in zip(runs, expected, strict=True)):
+            return
+        known = self.known_problem([(case, got) for case, _, got in runs])
+        if known is not None:
+            raise known
+        for (case, label, got), want in zip(runs, expected, strict=True):
+            if not self.same(got, want, case):
+                raise self.explain(case, label, got, want, trial)
+
+    def probe(self, label: str, cases: Sequence[Any]) -> Probe:
+        """The row: the learner's results on ``cases`` equal the reference's."""
+        return Probe(label, lambda fn, trial: self.gather(fn, cases, trial), self.judge)
 
 
 def _stopped(hidden: bool, label: str, index: int, n: int, passed: int) -> None:
@@ -605,11 +733,8 @@ def _stopped(hidden: bool, label: str, index: int, n: int, passed: int) -> None:
     print(M.SUMMARY_STOPPED.format(index=index, n=n))
 
 
-def run_probes(name: str, signature: str, fn: Any, probes: Sequence[Probe], *, hidden: bool = False) -> None:
-    """Check behaviour rather than values: run each probe, print a line per probe, stop at the first problem.
-
-    Raises :class:`CheckFailed` carrying the probe's sentence and mistake id.
-    """
+def _run_rows(name: str, signature: str, fn: Any, probes: Sequence[Probe], hidden: bool,
+              attempt: Callable[[int, Probe], None]) -> None:
     if not callable(fn):
         raise CheckFailed(M.NOT_CALLABLE.format(name=name, what=f"a {type(fn).__name__}"))
     n = len(probes)
@@ -618,7 +743,7 @@ def run_probes(name: str, signature: str, fn: Any, probes: Sequence[Probe], *, h
     for index, probe in enumerate(probes, 1):
         label = M.HIDDEN_LABEL.format(index=index) if hidden else probe.label
         try:
-            probe.test(fn)
+            attempt(index, probe)
         except Problem as problem:
             _stopped(hidden, label, index, n, index - 1 - recorded)
             raise CheckFailed(problem.message, case=label, mistake=problem.mistake) from None
@@ -631,6 +756,38 @@ def run_probes(name: str, signature: str, fn: Any, probes: Sequence[Probe], *, h
         print(M.RECORDED.format(name=name, n=recorded))
         return
     print((M.SUMMARY_PASS_HIDDEN if hidden else M.SUMMARY_PASS).format(n=n))
+
+
+def run_probes(name: str, signature: str, fn: Any, probes: Sequence[Probe], *, hidden: bool = False) -> None:
+    """Check behaviour rather than values: run each probe, print a line per probe, stop at the first problem.
+
+    Raises :class:`CheckFailed` carrying the probe's sentence and mistake id.
+    """
+    _run_rows(name, signature, fn, probes, hidden, lambda index, probe: probe.call(fn))
+
+
+def run_behaviour(
+    behaviour: Behaviour,
+    fn: Any,
+    *,
+    seed: int | None = None,
+    cases: Sequence[Sequence[Any]] | None = None,
+    hidden: bool = False,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    probes: Sequence[Probe] | None = None,
+) -> None:
+    """Check ``fn`` for ``behaviour``: each probe's calls, then its conclusion, a line per probe, stopping at the
+    first problem (raises :class:`CheckFailed` carrying the probe's sentence and mistake id).
+
+    ``probes``: these rows instead of the exercise's own battery.
+    """
+    rows = behaviour.rows(seed=seed, hidden=hidden, cases=cases) if probes is None else probes
+
+    def attempt(index: int, probe: Probe) -> None:
+        trial = Trial(behaviour.name, behaviour.arg_names, hidden, time_limit, index)
+        probe.conclude(probe.call(fn, trial), trial)
+
+    _run_rows(behaviour.name, behaviour.signature, fn, rows, hidden, attempt)
 
 
 def make_probe_check(name: str, signature: str, probes: Callable[..., Sequence[Probe]], doc: str, *,
@@ -657,5 +814,27 @@ def make_probe_check(name: str, signature: str, probes: Callable[..., Sequence[P
                    hidden=hidden)
 
     check.__name__ = check.__qualname__ = name
+    check.__doc__ = doc
+    return check
+
+
+def make_behaviour_check(behaviour: Behaviour, doc: str) -> Callable[..., None]:
+    """The learner-facing ``check.NAME(fn)`` of ``behaviour``: :func:`run_behaviour` with the learner's keywords
+    (``cases`` only where the exercise takes them; ``time_limit`` defaults to the exercise's)."""
+    default_time_limit = behaviour.time_limit
+
+    def check(
+        fn: Any,
+        *,
+        seed: int | None = None,
+        cases: Sequence[Sequence[Any]] | None = None,
+        hidden: bool = False,
+        time_limit: float | None = default_time_limit,
+    ) -> None:
+        if cases is not None and not behaviour.takes_cases:
+            raise TypeError(f"{behaviour.name}() got an unexpected keyword argument 'cases'")
+        run_behaviour(behaviour, fn, seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
+
+    check.__name__ = check.__qualname__ = behaviour.name
     check.__doc__ = doc
     return check

@@ -65,7 +65,7 @@ def test_every_divergence_probe_really_diverges(seed):
     """Does the reference blow up on the too-large learning rate of every hidden battery, so the probe is fair?"""
     rng = np.random.default_rng(lesson03.FIT_SEED + 1 if seed is None else seed)
     case = lesson03._divergent_case(rng)
-    assert lesson03._reference_fit(reference.fit_linear, case.args).diverged()
+    assert lesson03._trusted_fit(reference.fit_linear, case).diverged()
 
 
 # --- correct implementations -------------------------------------------------------
@@ -194,7 +194,7 @@ def test_fit_check_prints_a_line_per_probe(capsys):
     """Does the fit_linear check print its header, one ✅ per probe (with what it checks) and the summary?"""
     check.fit_linear(reference.fit_linear)
     lines = capsys.readouterr().out.splitlines()
-    probes = lesson03.fit_probes()
+    probes = lesson03.FIT_LINEAR.rows()
     assert lines[0] == M.PROBES_HEADER.format(signature="fit_linear(x, y, lr, steps)", n=len(probes))
     assert lines[1:-1] == [M.CASE_PASS.format(label=p.label) for p in probes]
     assert any("diverges" in p.label for p in probes) and any("falls" in p.label for p in probes)
@@ -254,7 +254,7 @@ def test_updating_w_before_db_is_caught_on_the_worked_step():
     assert params["w"] == pytest.approx(1.8667, abs=1e-4) and params["b"] != pytest.approx(0.8)
     with pytest.raises(check.CheckFailed) as info:
         check.fit_linear(wrong.fn)
-    assert info.value.case == lesson03.fit_probes()[0].label
+    assert info.value.case == lesson03.FIT_LINEAR.rows()[0].label
 
 
 def test_clipping_hides_divergence():
@@ -262,7 +262,7 @@ def test_clipping_hides_divergence():
     wrong = mistakes.FIT_BEHAVIOUR_BANK[0]
     error = failure(check.fit_linear, wrong.fn)
     assert error.mistake == "hides_divergence"
-    got = lesson03._reference_fit(wrong.fn, (lesson03.FOUR_X, lesson03.FOUR_Y, 1.0, 300))
+    got = lesson03._trusted_fit(wrong.fn, lesson03._FitCase("", (lesson03.FOUR_X, lesson03.FOUR_Y, 1.0, 300)))
     largest = lesson03.format_number(np.asarray(np.max(got.losses)))
     assert error.message == L.FIT_HIDES_DIVERGENCE.format(label="the four points at lr 1.0, 300 steps",
                                                           largest=largest)
@@ -292,7 +292,8 @@ def test_stopping_at_nan_is_named():
     """Is a fit_linear that stops when the loss blows up told to keep stepping?"""
     error = failure(check.fit_linear, mistakes.FIT_BEHAVIOUR_BANK[1].fn)
     assert error.mistake == "stops_early"
-    got = lesson03._reference_fit(mistakes.FIT_BEHAVIOUR_BANK[1].fn, (lesson03.FOUR_X, lesson03.FOUR_Y, 1.0, 300))
+    got = lesson03._trusted_fit(mistakes.FIT_BEHAVIOUR_BANK[1].fn,
+                                 lesson03._FitCase("", (lesson03.FOUR_X, lesson03.FOUR_Y, 1.0, 300)))
     assert error.message == L.FIT_STOPPED_EARLY.format(got=len(got.losses), steps=300,
                                                        label="the four points at lr 1.0, 300 steps")
 
@@ -305,7 +306,7 @@ def test_fit_bank_entries_are_told_apart():
     bank = mistakes.FIT_BANK + mistakes.FIT_BEHAVIOUR_BANK
 
     def runs(fn):
-        return [lesson03._reference_fit(fn, args) for args in cases]
+        return [lesson03._trusted_fit(fn, lesson03._FitCase("", args)) for args in cases]
 
     def same(a, b):
         return all(x.same_as(y) for x, y in zip(a, b, strict=True))

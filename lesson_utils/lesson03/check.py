@@ -12,19 +12,18 @@ from .. import messages as M
 from ..harness import (
     ARRAY,
     DEFAULT_TIME_LIMIT,
+    Behaviour,
     Case,
+    Comparison,
     Exercise,
-    Mistake,
     Probe,
     Problem,
     Several,
+    Trial,
     ValueDict,
-    battery_rng,
-    call_learner,
-    first_like,
-    hidden_labels,
+    extra_cases,
+    make_behaviour_check,
     make_check,
-    make_probe_check,
     quietly,
     run,
 )
@@ -193,9 +192,9 @@ def read_fit(value: Any, label: str) -> FitRun:
     return FitRun(w=w, b=b, losses=losses)
 
 
-def _reference_fit(fn: Callable[..., Any], args: Sequence[Any]) -> FitRun:
-    """A reference or bank entry's run, without warnings (the divergent cases overflow on purpose)."""
-    return read_fit(quietly(fn, args), "")
+def _trusted_fit(fn: Callable[..., Any], case: _FitCase) -> FitRun:
+    """The reference's or a bank entry's run, without warnings (the divergent cases overflow on purpose)."""
+    return read_fit(quietly(fn, case.args), "")
 
 
 @dataclass(frozen=True)
@@ -208,98 +207,60 @@ class _FitCase:
         return int(self.args[3])
 
 
-def _run_learner(fn: Any, case: _FitCase, label: str, time_limit: float | None) -> FitRun:
-    value = call_learner(FIT_NAME, fn, case.args, label, FIT_ARGS, time_limit)
-    return read_fit(value, label)
+def _learner_fit(fn: Any, case: _FitCase, label: str, trial: Trial) -> FitRun:
+    return read_fit(trial.call(fn, case.args, label), label)
 
 
-def _known_mistake(runs: Sequence[tuple[_FitCase, FitRun]]) -> Mistake | None:
-    """The first bank entry whose results equal the learner's on every one of ``runs``."""
-    return first_like(mistakes.FIT_BANK, lambda fn: all(_reference_fit(fn, case.args).same_as(got)
-                                                        for case, got in runs))
+def _same_fit(got: FitRun, expected: FitRun, case: _FitCase) -> bool:
+    return got.same_as(expected)
 
 
-def _explain_values(runs: Sequence[tuple[_FitCase, str, FitRun]], hidden: bool) -> Problem:
-    """The sentence for the first run that differs from the reference."""
-    mistake = _known_mistake([(case, got) for case, _, got in runs])
-    if mistake is not None:
-        return Problem(M.KNOWN_MISTAKE.format(name=FIT_NAME, explanation=mistake.explanation), mistake=mistake.id)
+def _explain_fit(case: _FitCase, label: str, got: FitRun, expected: FitRun, trial: Trial) -> Problem:
+    """The sentence for a run that differs from the reference's, when no bank entry explains it."""
+    if got.losses.shape != expected.losses.shape:
+        return Problem(L.FIT_HISTORY_LENGTH.format(got=len(got.losses), steps=case.steps, label=label))
+    part, g, e = next((part, g, e) for part in ("w", "b", "losses")
+                      for g, e in [(getattr(got, part), getattr(expected, part))]
+                      if g.shape != e.shape or not np.allclose(g, e, rtol=FIT_RTOL, atol=FIT_ATOL, equal_nan=True))
+    if trial.hidden:
+        return Problem(M.WRONG_VALUE_HIDDEN.format(name=FIT_NAME, what=M.PART_ANSWER.format(part=part), label=label))
+    return Problem(L.FIT_WRONG_VALUE.format(part=part, got=format_number(g), expected=format_number(e), label=label))
+
+
+FIT = Comparison(name=FIT_NAME, reference=reference.fit_linear, bank=mistakes.FIT_BANK, run=_learner_fit,
+                 trusted=_trusted_fit, same=_same_fit, explain=_explain_fit)
+
+
+def _one_loss_per_step(runs: Sequence[tuple[_FitCase, str, FitRun]], trial: Trial) -> None:
     for case, label, got in runs:
-        expected = _reference_fit(reference.fit_linear, case.args)
-        if got.same_as(expected):
-            continue
-        if got.losses.shape != expected.losses.shape:
-            return Problem(L.FIT_HISTORY_LENGTH.format(got=len(got.losses), steps=case.steps, label=label))
-        for part in ("w", "b", "losses"):
-            g, e = getattr(got, part), getattr(expected, part)
-            if g.shape != e.shape or not np.allclose(g, e, rtol=FIT_RTOL, atol=FIT_ATOL, equal_nan=True):
-                if hidden:
-                    return Problem(M.WRONG_VALUE_HIDDEN.format(name=FIT_NAME, what=M.PART_ANSWER.format(part=part),
-                                                               label=label))
-                return Problem(L.FIT_WRONG_VALUE.format(part=part, got=format_number(g),
-                                                        expected=format_number(e), label=label))
-    raise AssertionError("no run differs")  # pragma: no cover
-
-
-def _values_probe(label: str, cases: Sequence[_FitCase], hidden: bool, time_limit: float | None,
-                  index: int) -> Probe:
-    """Params and losses equal the reference's on every case."""
-
-    def test(fn: Any) -> None:
-        runs = [(case, lab, _run_learner(fn, case, lab, time_limit))
-                for case, lab in zip(cases, hidden_labels([c.label for c in cases], hidden, index), strict=True)]
-        if not all(got.same_as(_reference_fit(reference.fit_linear, case.args)) for case, _, got in runs):
-            raise _explain_values(runs, hidden)
-
-    return Probe(label, test)
-
-
-def _length_probe(label: str, cases: Sequence[_FitCase], hidden: bool, time_limit: float | None, index: int) -> Probe:
-    """One loss per step, whatever the number of steps."""
-
-    def test(fn: Any) -> None:
-        for case, lab in zip(cases, hidden_labels([c.label for c in cases], hidden, index), strict=True):
-            got = _run_learner(fn, case, lab, time_limit)
-            if len(got.losses) != case.steps:
-                raise Problem(L.FIT_HISTORY_LENGTH.format(got=len(got.losses), steps=case.steps, label=lab))
-
-    return Probe(label, test)
-
-
-def _falls_probe(label: str, case: _FitCase, hidden: bool, time_limit: float | None, index: int) -> Probe:
-    """On a learnable problem at a small learning rate, the last loss is well below the first."""
-
-    def test(fn: Any) -> None:
-        lab = hidden_labels([case.label], hidden, index)[0]
-        got = _run_learner(fn, case, lab, time_limit)
-        losses = got.losses
-        if len(losses) != case.steps:
-            raise Problem(L.FIT_HISTORY_LENGTH.format(got=len(losses), steps=case.steps, label=lab))
-        if not (np.all(np.isfinite(losses)) and losses[-1] < 0.5 * losses[0]):
-            mistake = _known_mistake([(case, got)])
-            if mistake is not None:
-                raise Problem(M.KNOWN_MISTAKE.format(name=FIT_NAME, explanation=mistake.explanation),
-                              mistake=mistake.id)
-            raise Problem(L.FIT_LOSS_NOT_FALLING.format(first=format_number(losses[0]),
-                                                        last=format_number(losses[-1]), steps=case.steps, label=lab))
-
-    return Probe(label, test)
-
-
-def _diverges_probe(label: str, case: _FitCase, hidden: bool, time_limit: float | None, index: int) -> Probe:
-    """With a learning rate far too large the run blows up, and the history says so."""
-
-    def test(fn: Any) -> None:
-        lab = hidden_labels([case.label], hidden, index)[0]
-        got = _run_learner(fn, case, lab, time_limit)
         if len(got.losses) != case.steps:
-            raise Problem(L.FIT_STOPPED_EARLY.format(got=len(got.losses), steps=case.steps, label=lab),
+            raise Problem(L.FIT_HISTORY_LENGTH.format(got=len(got.losses), steps=case.steps, label=label))
+
+
+def _loss_falls(runs: Sequence[tuple[_FitCase, str, FitRun]], trial: Trial) -> None:
+    """On a learnable problem at a small learning rate, the last loss is well below the first."""
+    _one_loss_per_step(runs, trial)
+    for case, label, got in runs:
+        losses = got.losses
+        if not (np.all(np.isfinite(losses)) and losses[-1] < 0.5 * losses[0]):
+            raise FIT.known_problem([(case, got)]) or Problem(L.FIT_LOSS_NOT_FALLING.format(
+                first=format_number(losses[0]), last=format_number(losses[-1]), steps=case.steps, label=label))
+
+
+def _diverges(runs: Sequence[tuple[_FitCase, str, FitRun]], trial: Trial) -> None:
+    """With a learning rate far too large the run blows up, and the history says so."""
+    for case, label, got in runs:
+        if len(got.losses) != case.steps:
+            raise Problem(L.FIT_STOPPED_EARLY.format(got=len(got.losses), steps=case.steps, label=label),
                           mistake="stops_early")
         if not got.diverged():
             largest = format_number(np.asarray(np.max(got.losses))) if len(got.losses) else "nothing"
-            raise Problem(L.FIT_HIDES_DIVERGENCE.format(label=lab, largest=largest), mistake="hides_divergence")
+            raise Problem(L.FIT_HIDES_DIVERGENCE.format(label=label, largest=largest), mistake="hides_divergence")
 
-    return Probe(label, test)
+
+def _fit_row(label: str, cases: Sequence[_FitCase], conclude: Callable[..., None]) -> Probe:
+    """A row that runs the learner's fit_linear on ``cases`` and judges the runs with ``conclude``."""
+    return Probe(label, lambda fn, trial: FIT.gather(fn, cases, trial), conclude)
 
 
 def _problem(rng: np.random.Generator, n: int, dtype: Any, as_list: bool = False,
@@ -332,16 +293,9 @@ def _divergent_case(rng: np.random.Generator) -> _FitCase:
     return _FitCase("random points, lr far too large", (x, y, 1.0, 300))
 
 
-def fit_probes(
-    *,
-    seed: int | None = None,
-    cases: Sequence[Sequence[Any]] | None = None,
-    hidden: bool = False,
-    time_limit: float | None = DEFAULT_TIME_LIMIT,
-) -> list[Probe]:
-    """The behaviour and value probes for ``fit_linear``."""
-    rng = battery_rng(FIT_SEED, seed, hidden)
-    extra = [_FitCase(f"extra case {i}", tuple(args)) for i, args in enumerate(cases or (), 1)]
+def fit_probes(rng: np.random.Generator, hidden: bool, cases: Sequence[tuple]) -> list[Probe]:
+    """The rows of ``fit_linear``'s check."""
+    extra = [_FitCase(label, args) for label, args in extra_cases(cases)]
     x, y = _problem(rng, 30, np.float64, steep=True)
     falls = _FitCase("noisy points, lr = 0.05, 100 steps", (x, y, 0.05, 100))
     random_cases = _random_fit_cases(rng)
@@ -349,27 +303,28 @@ def fit_probes(
     if hidden:
         lengths = [_FitCase(f"steps = {s}", (x, y, 0.05, int(s))) for s in rng.integers(2, 50, size=3)]
         return [
-            _length_probe("one loss per step", lengths, hidden, time_limit, 1),
-            _falls_probe("the loss falls on a learnable problem", falls, hidden, time_limit, 2),
-            _values_probe("params and losses match, step by step", random_cases + extra, hidden, time_limit, 3),
-            _diverges_probe("too large a learning rate diverges", _divergent_case(rng), hidden, time_limit, 4),
+            _fit_row("one loss per step", lengths, _one_loss_per_step),
+            _fit_row("the loss falls on a learnable problem", [falls], _loss_falls),
+            FIT.probe("params and losses match, step by step", random_cases + extra),
+            _fit_row("too large a learning rate diverges", [_divergent_case(rng)], _diverges),
         ]
     worked = _FitCase("the worked example: one step at lr 0.1 on (1,2), (2,4), (3,6)", (WORKED_X, WORKED_Y, 0.1, 1))
     four = _FitCase("the four points (1,2) ... (4,8), lr 0.01, 1000 steps", (FOUR_X, FOUR_Y, 0.01, 1000))
     blow_up = _FitCase("the four points at lr 1.0, 300 steps", (FOUR_X, FOUR_Y, 1.0, 300))
     return [
-        _values_probe("one step on the worked example: w = 1.87, b = 0.8", [worked], hidden, time_limit, 1),
-        _length_probe("one loss per step: steps = 1, 7 and 40", lengths, hidden, time_limit, 2),
-        _falls_probe("the loss falls on a learnable problem (30 noisy points, lr 0.05)", falls, hidden, time_limit, 3),
-        _values_probe("params and losses match the reference step by step (random problems, float32, lists)",
-                      random_cases + extra, hidden, time_limit, 4),
-        _values_probe("the four-point loop (lr 0.01, 1000 steps) ends near w = 2, b = 0", [four], hidden, time_limit,
-                      5),
-        _diverges_probe("lr 1.0 on the four points diverges to inf/NaN, not clipped", blow_up, hidden, time_limit, 6),
+        FIT.probe("one step on the worked example: w = 1.87, b = 0.8", [worked]),
+        _fit_row("one loss per step: steps = 1, 7 and 40", lengths, _one_loss_per_step),
+        _fit_row("the loss falls on a learnable problem (30 noisy points, lr 0.05)", [falls], _loss_falls),
+        FIT.probe("params and losses match the reference step by step (random problems, float32, lists)",
+                  random_cases + extra),
+        FIT.probe("the four-point loop (lr 0.01, 1000 steps) ends near w = 2, b = 0", [four]),
+        _fit_row("lr 1.0 on the four points diverges to inf/NaN, not clipped", [blow_up], _diverges),
     ]
 
 
-fit_linear = make_probe_check(FIT_NAME, FIT_SIGNATURE, fit_probes, (
+FIT_LINEAR = Behaviour(name=FIT_NAME, arg_names=FIT_ARGS, seed=FIT_SEED, probes=fit_probes)
+
+fit_linear = make_behaviour_check(FIT_LINEAR, (
     "Check ``fn(x, y, lr, steps)``: returns (params, losses), compared with the reference step by step, and "
     "behaves like gradient descent: one loss per step, the loss falls on a learnable problem, and a learning "
     "rate far too large diverges to inf/NaN instead of being tamed."))
