@@ -74,6 +74,8 @@ class Exercise:
     seed: int = 0
     rtol: float = RTOL
     atol: float = ATOL
+    prepare: Callable[[tuple], tuple] = tuple
+    """Brings the arguments of a learner's extra case (``cases=``) into the form the check's own cases have."""
 
     @property
     def signature(self) -> str:
@@ -513,7 +515,7 @@ def run(
     """
     if not callable(fn):
         raise CheckFailed(M.NOT_CALLABLE.format(name=ex.name, what=f"a {type(fn).__name__}"))
-    extra = [Case(label=f"extra case {i}", args=tuple(args)) for i, args in enumerate(cases or (), 1)]
+    extra = [Case(label=f"extra case {i}", args=ex.prepare(tuple(args))) for i, args in enumerate(cases or (), 1)]
     if hidden:
         rng = np.random.default_rng(ex.seed + 1 if seed is None else seed)
         battery = list(ex.random_cases(rng)) + extra
@@ -554,8 +556,12 @@ def run(
     raise CheckFailed(message, case=wrong.case.args, mistake=mistake_id)
 
 
-def make_check(ex: Exercise, doc: str) -> Callable[..., None]:
-    """The learner-facing ``check.NAME(fn)`` for exercise ``ex``."""
+def _named_check(name: str, doc: str, run_check: Callable[..., None], *, takes_cases: bool = True,
+                 time_limit: float | None = DEFAULT_TIME_LIMIT) -> Callable[..., None]:
+    """A learner-facing ``check.NAME(fn, *, seed, cases, hidden, time_limit)`` that hands its keywords to
+    ``run_check(fn, seed=, cases=, hidden=, time_limit=)``. ``cases`` is refused as Python refuses an unknown
+    keyword where the exercise takes none; ``time_limit`` is the default of the check's own keyword."""
+    default_time_limit = time_limit
 
     def check(
         fn: Any,
@@ -563,13 +569,20 @@ def make_check(ex: Exercise, doc: str) -> Callable[..., None]:
         seed: int | None = None,
         cases: Sequence[Sequence[Any]] | None = None,
         hidden: bool = False,
-        time_limit: float | None = DEFAULT_TIME_LIMIT,
+        time_limit: float | None = default_time_limit,
     ) -> None:
-        run(ex, fn, seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
+        if cases is not None and not takes_cases:
+            raise TypeError(f"{name}() got an unexpected keyword argument 'cases'")
+        run_check(fn, seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
 
-    check.__name__ = check.__qualname__ = ex.name
+    check.__name__ = check.__qualname__ = name
     check.__doc__ = doc
     return check
+
+
+def make_check(ex: Exercise, doc: str) -> Callable[..., None]:
+    """The learner-facing ``check.NAME(fn)`` for exercise ``ex``."""
+    return _named_check(ex.name, doc, lambda fn, **keywords: run(ex, fn, **keywords))
 
 
 def battery_rng(default_seed: int, seed: int | None, hidden: bool) -> np.random.Generator:
@@ -650,10 +663,12 @@ class Behaviour:
     probes: Callable[[np.random.Generator, bool, list[tuple]], Sequence[Probe]]
     takes_cases: bool = True
     time_limit: float | None = DEFAULT_TIME_LIMIT
+    shown_signature: str | None = None
+    """How the check's header writes the call, where that is not ``name(arg_names)`` (with defaults, say)."""
 
     @property
     def signature(self) -> str:
-        return f"{self.name}({', '.join(self.arg_names)})"
+        return self.shown_signature or f"{self.name}({', '.join(self.arg_names)})"
 
     def rows(self, *, seed: int | None = None, hidden: bool = False,
              cases: Sequence[Sequence[Any]] | None = None) -> Sequence[Probe]:
@@ -821,20 +836,5 @@ def make_probe_check(name: str, signature: str, probes: Callable[..., Sequence[P
 def make_behaviour_check(behaviour: Behaviour, doc: str) -> Callable[..., None]:
     """The learner-facing ``check.NAME(fn)`` of ``behaviour``: :func:`run_behaviour` with the learner's keywords
     (``cases`` only where the exercise takes them; ``time_limit`` defaults to the exercise's)."""
-    default_time_limit = behaviour.time_limit
-
-    def check(
-        fn: Any,
-        *,
-        seed: int | None = None,
-        cases: Sequence[Sequence[Any]] | None = None,
-        hidden: bool = False,
-        time_limit: float | None = default_time_limit,
-    ) -> None:
-        if cases is not None and not behaviour.takes_cases:
-            raise TypeError(f"{behaviour.name}() got an unexpected keyword argument 'cases'")
-        run_behaviour(behaviour, fn, seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
-
-    check.__name__ = check.__qualname__ = behaviour.name
-    check.__doc__ = doc
-    return check
+    return _named_check(behaviour.name, doc, lambda fn, **keywords: run_behaviour(behaviour, fn, **keywords),
+                        takes_cases=behaviour.takes_cases, time_limit=behaviour.time_limit)

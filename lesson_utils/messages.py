@@ -1,4 +1,6 @@
-"""Every sentence a check prints or raises, kept in one place.
+"""The sentences every check shares: headers, per-case lines, summaries, and what is wrong with a returned value
+in general. A sentence about one lesson's exercises lives in that lesson's ``messages`` module, and nowhere else
+is a sentence a learner reads written: a lesson's module never redefines one of these.
 
 Tests match these by exact text, so a change of wording is a visible change.
 Placeholders are filled with ``str.format``.

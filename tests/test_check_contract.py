@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -153,10 +154,29 @@ def test_every_exercise_has_its_banks_listed():
 def test_the_seed_sweep_covers_every_lesson():
     """Do the sweep's test files together cover every lesson of the course, each once?"""
     import ast
-    from pathlib import Path
 
     swept = []
     for path in sorted(Path(__file__).parent.glob("test_check_sweep_*.py")):
         call = next(n for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.Call))
         swept += [arg.value for arg in call.args]
     assert sorted(swept) == sorted(EXERCISES)
+
+
+def _sentences(module_name: str) -> dict[str, str]:
+    import importlib
+
+    found = vars(importlib.import_module(module_name))
+    return {name: value for name, value in found.items() if name.isupper() and isinstance(value, str)}
+
+
+LESSONS = Path(check.__file__).parent
+WITH_SENTENCES = [lesson for lesson in sorted(EXERCISES) if (LESSONS / lesson / "messages.py").exists()]
+
+
+@pytest.mark.parametrize("lesson", WITH_SENTENCES)
+def test_no_lesson_writes_a_shared_sentence_again(lesson):
+    """Does every lesson's messages module leave the shared sentences to the shared module: no name defined in
+    both, and no text written twice?"""
+    shared, own = _sentences("lesson_utils.messages"), _sentences(f"lesson_utils.{lesson}.messages")
+    assert sorted(set(shared) & set(own)) == []
+    assert sorted(name for name, text in own.items() if text in shared.values()) == []

@@ -13,6 +13,7 @@ import pytest
 
 from lesson_utils import check
 from lesson_utils import messages as M
+from lesson_utils.harness import battery_rng
 from lesson_utils.lesson06 import check as lesson06
 from lesson_utils.lesson06 import messages as L
 from lesson_utils.lesson06 import mistakes, reference
@@ -34,9 +35,14 @@ def failure(check_fn, fn, **kwargs) -> check.CheckFailed:
     return info.value
 
 
+def battery(spec: lesson06.Spec, seed: int | None = None, hidden: bool = False) -> lesson06.Battery:
+    """The calls and runs of one of ``spec``'s checks, shown or hidden, as the check draws them."""
+    return lesson06.battery(spec, battery_rng(spec.seed, seed, hidden), hidden, ())
+
+
 def first_call(name: str) -> str:
     """The label of the learner's first call: the worked run, step 1."""
-    return f"{lesson06.battery(SPECS[name]).worked.label}, step 1"
+    return f"{battery(SPECS[name]).worked.label}, step 1"
 
 
 # --- the reference is torch.optim ---------------------------------------------------------
@@ -81,7 +87,7 @@ def test_reference_equals_torch_on_every_call(name, seed):
     fair?"""
     spec = SPECS[name]
     for hidden in (False, True):
-        for call in lesson06.battery(spec, seed=seed, hidden=hidden).calls():
+        for call in battery(spec, seed=seed, hidden=hidden).calls():
             got = lesson06.trusted_step(spec, spec.reference, call)
             assert lesson06._first_difference(got, torch_step(spec, call)) is None, call.label
 
@@ -94,7 +100,7 @@ def test_reference_follows_torch_on_the_closed_loops(name):
     import torch
 
     spec = SPECS[name]
-    b = lesson06.battery(spec)
+    b = battery(spec)
     for run in (b.worked, b.minimum):
         tensors = {k: torch.tensor(np.array(v, dtype=np.float64)) for k, v in run.landscape.start.items()}
         kwargs = dict(zip(spec.hyper_names, run.hyper, strict=False))
@@ -279,7 +285,7 @@ def test_check_prints_a_line_per_probe(name, capsys):
     spec = SPECS[name]
     CHECKS[name](getattr(reference, name))
     lines = capsys.readouterr().out.splitlines()
-    probes = lesson06.probes(spec)
+    probes = spec.behaviour.rows()
     assert lines[0] == M.PROBES_HEADER.format(signature=spec.signature, n=len(probes))
     assert lines[1:-1] == [M.CASE_PASS.format(label=p.label) for p in probes]
     assert [f"torch.optim.{spec.torch_name}" in p.label for p in probes] == [True, True, False, True, True, True]
@@ -293,7 +299,7 @@ def test_calls_are_independent_draws_within_a_real_runs_range(name):
     output), with states as a run would have them: a step count of 1 to 2000, v at least m squared, gradients
     from 1e-6 to about 3 in size?"""
     spec = SPECS[name]
-    calls = lesson06.battery(spec).calls() + lesson06.battery(spec, hidden=True).calls()
+    calls = battery(spec).calls() + battery(spec, hidden=True).calls()
     firsts = [c for c in calls if not c.state]
     assert len(firsts) >= 6
     params = [np.concatenate([np.ravel(v) for v in c.params.values()]) for c in calls]
@@ -351,7 +357,7 @@ def test_bank_entries_are_told_apart(name):
     """Does every bank entry answer the battery's calls differently from the reference and from every other
     entry?"""
     spec = SPECS[name]
-    calls = lesson06.battery(spec).calls()
+    calls = battery(spec).calls()
 
     def answers(fn):
         return [lesson06.trusted_step(spec, fn, call) for call in calls]
@@ -371,15 +377,15 @@ def test_lr_in_velocity_is_named_by_the_velocity_it_keeps():
     velocity it returns, and also by its steps from a drawn velocity when the state is not compared?"""
     wrong = mistakes.SGD_BANK[[m.id for m in mistakes.SGD_BANK].index("lr_in_velocity")]
     error = failure(check.sgd_momentum_step, wrong.fn)
-    assert error.case == lesson06.probes(lesson06.SGD)[0].label
+    assert error.case == lesson06.SGD.behaviour.rows()[0].label
     assert error.mistake == "lr_in_velocity"
-    worked = lesson06.battery(lesson06.SGD).worked
+    worked = battery(lesson06.SGD).worked
     params, state, ours, theirs = worked.landscape.start, {}, worked.landscape.start, {}
     for lr in worked.lrs:
         params, state = wrong.fn(params, worked.landscape.grads(params), state, lr, *worked.hyper)
         ours, theirs = reference.sgd_momentum_step(ours, worked.landscape.grads(ours), theirs, lr, *worked.hyper)
         assert np.allclose(params["w"], ours["w"], rtol=1e-12)
-    for call in lesson06.battery(lesson06.SGD).main:
+    for call in battery(lesson06.SGD).main:
         new = lesson06.trusted_step(lesson06.SGD, wrong.fn, call).params["W"]
         assert not np.allclose(new, lesson06.trusted_step(lesson06.SGD, reference.sgd_momentum_step, call).params["W"])
 
@@ -390,7 +396,7 @@ def test_adam_plus_l2_equals_torch_adam_with_weight_decay():
     adam_spec = replace(lesson06.ADAM, hyper_names=lesson06.ADAMW.hyper_names)
     l2 = mistakes.ADAMW_BANK[0]
     assert l2.id == "l2_not_decoupled"
-    for call in lesson06.battery(lesson06.ADAMW).variants[:3]:
+    for call in battery(lesson06.ADAMW).variants[:3]:
         got = lesson06.trusted_step(lesson06.ADAMW, l2.fn, call)
         assert lesson06._first_difference(got, torch_step(adam_spec, call)) is None
 
@@ -400,7 +406,7 @@ def test_eps_hat_is_the_other_placement_of_eps():
     """Is the bank's 'epsilon hat' Adam the same as torch.optim.Adam with eps * sqrt(1 - beta2**t), which is how
     that variant is usually described?"""
     eps_hat = next(m for m in mistakes.ADAM_BANK if m.id == "eps_hat")
-    for call in lesson06.battery(lesson06.ADAM).variants:
+    for call in battery(lesson06.ADAM).variants:
         betas, eps = call.hyper
         t = call.state.get("step", 0) + 1
         scaled = replace(call, hyper=(betas, eps / np.sqrt(1 - betas[1] ** t)))
@@ -428,7 +434,7 @@ def make_global_adam():
 def test_state_kept_outside_the_state_dict_is_caught():
     """Is an optimizer that remembers m and v in a global told to keep everything in the state, when two problems
     are stepped in turn?"""
-    probes = lesson06.probes(lesson06.ADAM)
+    probes = lesson06.ADAM.behaviour.rows()
     error = failure(check.adam_step, make_global_adam())
     assert error.mistake == "hidden_global"
     assert error.case == probes[2].label
@@ -501,7 +507,7 @@ def test_nan_parameters():
         return {k: v * np.nan if inner["step"] == 2 else v for k, v in new.items()}, inner
 
     error = failure(check.adam_step, nan_step)
-    worked = lesson06.battery(lesson06.ADAM).worked
+    worked = battery(lesson06.ADAM).worked
     params, state = reference.adam_step(worked.landscape.start, worked.landscape.grads(worked.landscape.start), {},
                                         0.1)
     expected = reference.adam_step(params, worked.landscape.grads(params), state, 0.1)[0]["w"]
@@ -520,7 +526,7 @@ def test_unknown_wrong_step_names_the_call_and_value():
         return new, inner
 
     error = failure(check.sgd_momentum_step, half_lr_later)
-    run = lesson06.battery(lesson06.SGD).worked
+    run = battery(lesson06.SGD).worked
     params, state, inputs = dict(run.landscape.start), {}, []
     for lr in run.lrs[:2]:
         inputs.append((params, run.landscape.grads(params), state, lr))
@@ -584,7 +590,7 @@ def test_mutating_the_state():
         return new, state
 
     error = failure(check.adam_step, in_place)
-    label = f"{lesson06.battery(lesson06.ADAM).worked.label}, step 1"
+    label = f"{battery(lesson06.ADAM).worked.label}, step 1"
     assert error.message == L.STATE_MUTATED.format(name="adam_step", label=label, example=lesson06.ADAM.state_example)
 
 

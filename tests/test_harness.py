@@ -3,6 +3,10 @@ are arrays, several returned values and behaviour probes read and explained righ
 
 from __future__ import annotations
 
+import contextlib
+import io
+from dataclasses import dataclass, replace
+
 import numpy as np
 import pytest
 
@@ -10,7 +14,9 @@ from lesson_utils import messages as M
 from lesson_utils.errors import CheckFailed
 from lesson_utils.harness import (
     ARRAY,
+    Behaviour,
     Case,
+    Comparison,
     Exercise,
     Mistake,
     Probe,
@@ -19,11 +25,16 @@ from lesson_utils.harness import (
     ValueDict,
     bank_overlaps,
     call_learner,
+    call_live,
+    calls_through,
+    extra_cases,
+    make_behaviour_check,
     run,
-    run_probes,
+    run_behaviour,
     same_value,
     value_dicts,
 )
+from lesson_utils.withheld import Withheld
 
 
 def double(x):
@@ -135,24 +146,121 @@ def test_keyed_values():
     assert error.message == M.RETURNED_WRONG_KEYS.format(name="step", label="w=1, b=1", got="weight, b", names="w, b")
 
 
-def test_probes_pass_and_fail_with_the_mistake(capsys):
-    """Do behaviour probes print a line each, and does a failing probe carry its sentence and mistake?"""
+@dataclass(frozen=True)
+class Point:
+    label: str
+    x: float
 
-    def must_be_positive(fn):
-        if fn() <= 0:
-            raise Problem("it is not positive", mistake="negative")
 
-    probes = [Probe("returns a number", lambda fn: float(fn())), Probe("is positive", must_be_positive)]
-    run_probes("f", "f()", lambda: 1.0, probes)
+def _read_number(fn, case, label, trial):
+    return float(trial.call(fn, (case.x,), label))
+
+
+def _explain_number(case, label, got, expected, trial):
+    return Problem(f"{label}: {got:g}, not {expected:g}")
+
+
+TWICE = Comparison(name="twice", reference=lambda x: 2 * x, bank=(Mistake("triple", lambda x: 3 * x, "it triples."),),
+                   run=_read_number, trusted=lambda fn, case: float(fn(case.x)),
+                   same=lambda got, expected, case: abs(got - expected) < 1e-9, explain=_explain_number)
+
+
+def _positive(seen, trial):
+    if seen <= 0:
+        raise Problem(f"it is not positive on {trial.label('one')}", mistake="negative")
+
+
+def _twice_rows(rng, hidden, cases):
+    points = [Point("one", 1.0), Point("drawn", float(rng.uniform(1, 2)))]
+    points += [Point(label, *args) for label, args in extra_cases(cases)]
+    return [Probe("is positive", lambda fn, trial: _read_number(fn, points[0], trial.label("one"), trial), _positive),
+            TWICE.probe("twice its input", points)]
+
+
+TWICE_BEHAVIOUR = Behaviour(name="twice", arg_names=("x",), seed=7, probes=_twice_rows, time_limit=0.2)
+check_twice = make_behaviour_check(TWICE_BEHAVIOUR, "Check ``fn(x)``: twice x.")
+
+
+def test_rows_print_a_line_each_and_a_failing_row_carries_its_sentence(capsys):
+    """Does a behaviour check print its header, a line per row and the summary, and does a failing row's
+    conclusion reach the learner with its mistake id?"""
+    check_twice(lambda x: 2 * x)
     assert capsys.readouterr().out.splitlines() == [
-        M.PROBES_HEADER.format(signature="f()", n=2),
-        M.CASE_PASS.format(label="returns a number"),
+        M.PROBES_HEADER.format(signature="twice(x)", n=2),
         M.CASE_PASS.format(label="is positive"),
+        M.CASE_PASS.format(label="twice its input"),
         M.SUMMARY_PASS.format(n=2),
     ]
     with pytest.raises(CheckFailed) as info:
-        run_probes("f", "f()", lambda: -1.0, probes)
-    assert (info.value.message, info.value.mistake) == ("it is not positive", "negative")
+        check_twice(lambda x: -x)
+    assert (info.value.message, info.value.mistake) == ("it is not positive on one", "negative")
+    assert check_twice.__name__ == check_twice.__qualname__ == "twice"
+
+
+def test_a_comparison_names_the_bank_entry_else_explains_the_first_difference():
+    """Does the row 'the same as the reference' name a bank entry that behaves like the learner's on every case,
+    and otherwise give the exercise's own sentence for the first case that differs, with the learner's cases?"""
+    with pytest.raises(CheckFailed) as info:
+        check_twice(lambda x: 3 * x)
+    assert (info.value.message, info.value.mistake) == (
+        M.KNOWN_MISTAKE.format(name="twice", explanation="it triples."), "triple")
+    with pytest.raises(CheckFailed) as info:
+        check_twice(lambda x: 2 * x if x < 5 else 0.0, cases=[(6.0,)])
+    assert info.value.message == "extra case 1: 0, not 12"
+
+
+def test_hidden_rows_are_numbered_by_the_harness():
+    """In a grade cell, are a row's cases labelled by the row's own number ('hidden case 2.3'), and a row of one
+    case by the number alone, with nothing of the inputs?"""
+    with pytest.raises(CheckFailed) as info:
+        check_twice(lambda x: 2 * x if x < 5 else 0.0, hidden=True, cases=[(6.0,)])
+    assert info.value.message == "hidden case 2.3: 0, not 12"
+    with pytest.raises(CheckFailed) as info:
+        check_twice(lambda x: -x, hidden=True)
+    assert info.value.message == "it is not positive on hidden case 1"
+
+
+def test_a_row_concludes_only_after_all_its_calls():
+    """Are all of a row's calls made before its conclusion reads anything withheld, so that the grading kernel
+    records every call the grader will ask for, and says the rows were recorded?"""
+    made = []
+
+    def handler(name, fn, args, label, arg_names, time_limit, observe):
+        made.append(label)
+        return call_live(name, fn, args, label, arg_names, time_limit, observe)
+
+    def withheld_conclusion(seen, trial):
+        raise Withheld("reference")
+
+    rows = [TWICE.probe("twice", [Point("a", 1.0), Point("b", 2.0)]),
+            Probe("withheld", lambda fn, trial: trial.call(fn, (3.0,), "c"), withheld_conclusion)]
+    out = io.StringIO()
+    with calls_through(handler), contextlib.redirect_stdout(out):
+        run_behaviour(TWICE_BEHAVIOUR, lambda x: 2 * x, probes=rows)
+    assert made == ["a", "b", "c"]
+    assert out.getvalue().splitlines()[-1] == M.RECORDED.format(name="twice", n=1)
+
+
+def test_a_row_keeps_the_time_limit_of_its_exercise():
+    """Is a learner's call stopped after the exercise's own time limit, and can the learner give another?"""
+
+    def endless(x):
+        while True:
+            pass
+
+    with pytest.raises(CheckFailed) as info:
+        check_twice(endless)
+    assert info.value.message == M.TIMED_OUT.format(name="twice", seconds=0.2, label="one")
+    with pytest.raises(CheckFailed) as info:
+        check_twice(endless, time_limit=0.05)
+    assert info.value.message == M.TIMED_OUT.format(name="twice", seconds=0.05, label="one")
+
+
+def test_a_check_without_cases_refuses_them():
+    """Does a behaviour check that takes no extra cases refuse ``cases=`` as Python refuses a keyword?"""
+    no_cases = make_behaviour_check(replace(TWICE_BEHAVIOUR, takes_cases=False), "")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'cases'"):
+        no_cases(lambda x: 2 * x, cases=[(1.0,)])
 
 
 def test_dicts_of_arrays_are_compared_key_by_key():

@@ -11,7 +11,6 @@ import numpy as np
 from .. import messages as M
 from ..harness import (
     ARRAY,
-    DEFAULT_TIME_LIMIT,
     Behaviour,
     Case,
     Comparison,
@@ -25,7 +24,6 @@ from ..harness import (
     make_behaviour_check,
     make_check,
     quietly,
-    run,
 )
 from ..outputs import format_number, several
 from ..withheld import withheld
@@ -84,8 +82,9 @@ linear_mse_grads = make_check(
 # --- gd_step ----------------------------------------------------------------------
 
 
-def _as_params(value: Any) -> Any:
-    return ValueDict(value) if isinstance(value, dict) and not isinstance(value, ValueDict) else value
+def _as_params(args: tuple) -> tuple:
+    """A learner's extra case with its dicts made :class:`ValueDict` s, as the check's own cases are."""
+    return tuple(ValueDict(a) if isinstance(a, dict) and not isinstance(a, ValueDict) else a for a in args)
 
 
 def _step_case(label: str, params: dict, grads: dict, lr: Any) -> Case:
@@ -130,20 +129,12 @@ GD_STEP = Exercise(
     mistakes=mistakes.STEP_BANK,
     output=Several(names=("w", "b"), keyed=True),
     seed=302,
+    prepare=_as_params,
 )
 
 
-def gd_step(
-    fn: Any,
-    *,
-    seed: int | None = None,
-    cases: Sequence[Sequence[Any]] | None = None,
-    hidden: bool = False,
-    time_limit: float | None = DEFAULT_TIME_LIMIT,
-) -> None:
-    """Check ``fn(params, grads, lr)``: a new dict {"w": w - lr * dw, "b": b - lr * db}, inputs unchanged."""
-    extra = None if cases is None else [tuple(_as_params(a) for a in args) for args in cases]
-    run(GD_STEP, fn, seed=seed, cases=extra, hidden=hidden, time_limit=time_limit)
+gd_step = make_check(
+    GD_STEP, "Check ``fn(params, grads, lr)``: a new dict {\"w\": w - lr * dw, \"b\": b - lr * db}, inputs unchanged.")
 
 
 # --- fit_linear -------------------------------------------------------------------

@@ -9,8 +9,8 @@ comparison can ask for float64 precision on every call. Two short runs close the
 three steps (compared step by step) and a longer run whose end must be near the bowl's minimum. One more
 probe steps two problems in turn to catch state kept outside the ``state`` dict.
 
-Each probe first gathers everything it asks of the learner's step (every call goes through
-:func:`call_learner`) and only then judges it with what is withheld at grading -- the reference and the
+Each probe's ``call`` gathers everything it asks of the learner's step (every call goes through the trial's
+:func:`call_learner`) and its ``conclude`` judges it with what is withheld at grading -- the reference and the
 bank of mistakes -- so in the grading kernel a probe stops at its judging (``Withheld``) with all its calls
 recorded, and the grader judges them from the record.
 """
@@ -27,17 +27,15 @@ import numpy as np
 from .. import messages as M
 from ..harness import (
     ARRAY,
-    DEFAULT_TIME_LIMIT,
+    Behaviour,
     Mistake,
     Probe,
     Problem,
+    Trial,
     ValueDict,
-    battery_rng,
-    call_learner,
     first_like,
-    hidden_labels,
     low_precision,
-    make_probe_check,
+    make_behaviour_check,
     quietly,
     value_dicts,
 )
@@ -210,6 +208,11 @@ class Spec:
                                                                else [])
         return f"{self.name}({', '.join(names)})"
 
+    @property
+    def behaviour(self) -> Behaviour:
+        return Behaviour(name=self.name, arg_names=self.arg_names, seed=self.seed, probes=partial(probes, self),
+                         shown_signature=self.signature)
+
 
 # --- drawing single calls ----------------------------------------------------------------------------
 
@@ -296,15 +299,15 @@ def _read_step(spec: Spec, value: Any, call_params: dict, label: str) -> Step:
     return Step(params, state, low)
 
 
-def learner_step(spec: Spec, fn: Any, call: Call, time_limit: float | None) -> Step:
-    """One call of the learner's step through :func:`call_learner`, read into canonical form."""
-    return _read_step(spec, _call(spec, fn, call, time_limit), call.params, call.label)
+def learner_step(spec: Spec, fn: Any, call: Call, trial: Trial) -> Step:
+    """One call of the learner's step, read into canonical form."""
+    return _read_step(spec, _call(spec, fn, call, trial), call.params, call.label)
 
 
-def _call(spec: Spec, fn: Any, call: Call, time_limit: float | None) -> Any:
-    """The learner's step on ``call`` through :func:`call_learner`, as it returned it."""
+def _call(spec: Spec, fn: Any, call: Call, trial: Trial) -> Any:
+    """The learner's step on ``call``, as it returned it."""
     try:
-        return call_learner(spec.name, fn, call.args, call.label, spec.arg_names, time_limit)
+        return trial.call(fn, call.args, call.label)
     except Problem as problem:
         if problem.message == M.MUTATED.format(name=spec.name, arg="state", label=call.label):
             raise Problem(L.STATE_MUTATED.format(name=spec.name, label=call.label,
@@ -317,7 +320,7 @@ def trusted_step(spec: Spec, fn: Callable[..., Any], call: Call) -> Step:
     return _read_step(spec, quietly(fn, call.args), call.params, call.label)
 
 
-def gather(spec: Spec, fn: Any, calls: Sequence[Call], time_limit: float | None) -> tuple[list[Step], Problem | None]:
+def gather(spec: Spec, fn: Any, calls: Sequence[Call], trial: Trial) -> tuple[list[Step], Problem | None]:
     """The learner's answer to each call in turn, up to the first call with a problem.
 
     That problem is returned beside the answers before it (and no later call is made), so that the judging
@@ -326,7 +329,7 @@ def gather(spec: Spec, fn: Any, calls: Sequence[Call], time_limit: float | None)
     steps = []
     for call in calls:
         try:
-            steps.append(learner_step(spec, fn, call, time_limit))
+            steps.append(learner_step(spec, fn, call, trial))
         except Problem as problem:
             return steps, problem
     return steps, None
@@ -398,22 +401,29 @@ def _judge(spec: Spec, calls: Sequence[Call], got: Sequence[Step], labels: Seque
 
 # --- probes --------------------------------------------------------------------------------------------
 
+Gathered = tuple[list[Call], list[Step], "Problem | None"]
+"""What a probe's calls gave: the calls made, the learner's answers to them, and the problem that stopped them
+(judged after the answers before it, as a check judging call by call would)."""
 
-def calls_probe(spec: Spec, label: str, calls: Sequence[Call], hidden: bool, time_limit: float | None,
-                index: int) -> Probe:
+
+def _judge_gathered(spec: Spec, gathered: Gathered, trial: Trial) -> None:
+    calls, got, stopped = gathered
+    _judge(spec, calls, got, [c.label for c in calls], stopped, trial.hidden)
+
+
+def calls_probe(spec: Spec, label: str, calls: Sequence[Call]) -> Probe:
     """Each call's new parameters and new state equal torch.optim's from the same input."""
 
-    def test(fn: Any) -> None:
-        labels = hidden_labels([c.label for c in calls], hidden, index)
+    def call(fn: Any, trial: Trial) -> Gathered:
+        labels = trial.labels([c.label for c in calls])
         named = [Call(lab, c.params, c.grads, c.state, c.lr, c.hyper) for c, lab in zip(calls, labels, strict=True)]
-        got, stopped = gather(spec, fn, named, time_limit)
-        _judge(spec, named, got, labels, stopped, hidden)
+        got, stopped = gather(spec, fn, named, trial)
+        return named, got, stopped
 
-    return Probe(label, test)
+    return Probe(label, call, partial(_judge_gathered, spec))
 
 
-def _learner_loop(spec: Spec, fn: Any, run: Run, label: str, time_limit: float | None
-                  ) -> tuple[list[Call], list[Step], Problem | None]:
+def _learner_loop(spec: Spec, fn: Any, run: Run, label: str, trial: Trial) -> Gathered:
     """The learner's step in a closed loop on ``run``: each call is given the parameters it returned (in
     canonical form) and the state it returned (as it returned it, whatever it holds)."""
     params = {k: np.array(v, dtype=np.float64) for k, v in run.landscape.start.items()}
@@ -425,7 +435,7 @@ def _learner_loop(spec: Spec, fn: Any, run: Run, label: str, time_limit: float |
                                                                        for k, v in params.items()}
         call = Call(f"{label}, step {i}", params, grads, state, lr, run.hyper)
         try:
-            value = _call(spec, fn, call, time_limit)
+            value = _call(spec, fn, call, trial)
             step = _read_step(spec, value, params, call.label)
         except Problem as problem:
             return calls, steps, problem
@@ -435,71 +445,75 @@ def _learner_loop(spec: Spec, fn: Any, run: Run, label: str, time_limit: float |
     return calls, steps, None
 
 
-def worked_probe(spec: Spec, label: str, run: Run, time_limit: float | None) -> Probe:
+def _finished_loop(spec: Spec, fn: Any, run: Run, label: str, trial: Trial) -> list[Step]:
+    """The learner's answers in a closed loop on ``run`` that must run to its end (its problem raised, if any)."""
+    _, steps, stopped = _learner_loop(spec, fn, run, label, trial)
+    if stopped is not None:
+        raise stopped
+    return steps
+
+
+def worked_probe(spec: Spec, label: str, run: Run) -> Probe:
     """The worked bowl for three steps from ``{}``, each step equal to torch's (three steps of a bowl cannot
     compound rounding); shown only."""
-
-    def test(fn: Any) -> None:
-        calls, got, stopped = _learner_loop(spec, fn, run, run.label, time_limit)
-        _judge(spec, calls, got, [c.label for c in calls], stopped, False)
-
-    return Probe(label, test)
+    return Probe(label, lambda fn, trial: _learner_loop(spec, fn, run, run.label, trial),
+                 partial(_judge_gathered, spec))
 
 
-def minimum_probe(spec: Spec, label: str, run: Run, hidden: bool, time_limit: float | None, index: int) -> Probe:
+def minimum_probe(spec: Spec, label: str, run: Run) -> Probe:
     """A longer closed loop on a bowl ends near its minimum, as torch.optim's does; judged by that property
     only, with a tolerance no rounding reaches (the bank and the reference are not needed)."""
 
-    def test(fn: Any) -> None:
-        lab = M.HIDDEN_LABEL.format(index=index) if hidden else run.label
-        _, got, stopped = _learner_loop(spec, fn, run, lab, time_limit)
-        if stopped is not None:
-            raise stopped
+    def conclude(got: list[Step], trial: Trial) -> None:
         w, centre = got[-1].params["w"], run.landscape.data["centre"]
         distance = float(np.max(np.abs(w - centre)))
         if not distance <= NEAR_MINIMUM:
-            raise Problem((L.FAR_FROM_MINIMUM_HIDDEN if hidden else L.FAR_FROM_MINIMUM).format(
-                name=spec.name, label=lab, steps=run.steps, distance=f"{distance:.3g}",
+            raise Problem((L.FAR_FROM_MINIMUM_HIDDEN if trial.hidden else L.FAR_FROM_MINIMUM).format(
+                name=spec.name, label=trial.label(run.label), steps=run.steps, distance=f"{distance:.3g}",
                 torch=spec.torch_name, tolerance=f"{NEAR_MINIMUM:g}"))
 
-    return Probe(label, test)
+    return Probe(label, lambda fn, trial: _finished_loop(spec, fn, run, trial.label(run.label), trial), conclude)
 
 
-def globals_probe(spec: Spec, label: str, first: Run, second: Run, hidden: bool, time_limit: float | None,
-                  index: int) -> Probe:
+def _stepped_in_turn(spec: Spec, fn: Any, runs: tuple[Run, Run], label: str, trial: Trial) -> list[list[Step]]:
+    """The learner's answers when the two ``runs`` are stepped in turn, each with its own parameters and state."""
+    params = [{k: np.array(v, dtype=np.float64) for k, v in run.landscape.start.items()} for run in runs]
+    states: list[Any] = [{}, {}]
+    together: list[list[Step]] = [[], []]
+    for step in range(runs[0].steps):
+        for i, run in enumerate(runs):
+            grads = run.landscape.grads(params[i]) if _finite(params[i]) else {
+                k: np.full_like(v, np.nan) for k, v in params[i].items()}
+            call = Call(f"{label}, step {step + 1}", params[i], grads, states[i], run.lrs[step], run.hyper)
+            value = _call(spec, fn, call, trial)
+            out = _read_step(spec, value, params[i], call.label)
+            together[i].append(out)
+            params[i], states[i] = out.params, value[1]
+    return together
+
+
+def globals_probe(spec: Spec, label: str, first: Run, second: Run) -> Probe:
     """Two problems stepped in turn, each with its own state, give what each gives alone.
 
     It compares the learner's answers with one another only, so it reads nothing withheld at grading.
     """
 
-    def test(fn: Any) -> None:
-        lab = M.HIDDEN_LABEL.format(index=index) if hidden else label
-        alone = []
-        for run in (first, second):
-            _, steps, stopped = _learner_loop(spec, fn, run, lab, time_limit)
-            if stopped is not None:
-                raise stopped
-            alone.append(steps)
-        params = [{k: np.array(v, dtype=np.float64) for k, v in run.landscape.start.items()} for run in (first, second)]
-        states: list[Any] = [{}, {}]
-        together: list[list[Step]] = [[], []]
+    def call(fn: Any, trial: Trial) -> tuple[list[list[Step]], list[list[Step]]]:
+        lab = trial.label(label)
+        alone = [_finished_loop(spec, fn, run, lab, trial) for run in (first, second)]
         try:
-            for step in range(first.steps):
-                for i, run in enumerate((first, second)):
-                    grads = run.landscape.grads(params[i]) if _finite(params[i]) else {
-                        k: np.full_like(v, np.nan) for k, v in params[i].items()}
-                    call = Call(f"{lab}, step {step + 1}", params[i], grads, states[i], run.lrs[step], run.hyper)
-                    value = _call(spec, fn, call, time_limit)
-                    out = _read_step(spec, value, params[i], call.label)
-                    together[i].append(out)
-                    params[i], states[i] = out.params, value[1]
+            together = _stepped_in_turn(spec, fn, (first, second), lab, trial)
         except Problem:  # it ran alone, so failing now means the two runs share something
             raise Problem(L.HIDDEN_GLOBAL.format(name=spec.name, label=lab), mistake="hidden_global") from None
+        return alone, together
+
+    def conclude(seen: tuple[list[list[Step]], list[list[Step]]], trial: Trial) -> None:
+        alone, together = seen
         if not all(_same(a, t, 1e-12, 1e-14) for steps_a, steps_t in zip(alone, together, strict=True)
                    for a, t in zip(steps_a, steps_t, strict=True)):
-            raise Problem(L.HIDDEN_GLOBAL.format(name=spec.name, label=lab), mistake="hidden_global")
+            raise Problem(L.HIDDEN_GLOBAL.format(name=spec.name, label=trial.label(label)), mistake="hidden_global")
 
-    return Probe(label, test)
+    return Probe(label, call, conclude)
 
 
 def _warmup_cosine(step: int, base_lr: float, warmup_steps: int, total_steps: int, start_factor: float = 0.1,
@@ -542,10 +556,8 @@ class Battery:
         return [*self.first, *self.main, *self.variants]
 
 
-def battery(spec: Spec, *, seed: int | None = None, cases: Sequence[Sequence[Any]] | None = None,
-            hidden: bool = False) -> Battery:
-    """The calls and runs for one optimizer exercise, drawn with ``seed`` (another default seed when hidden)."""
-    rng = battery_rng(spec.seed, seed, hidden)
+def battery(spec: Spec, rng: np.random.Generator, hidden: bool, cases: Sequence[tuple]) -> Battery:
+    """The calls and runs for one optimizer exercise, drawn with ``rng``."""
     shapes = [(3, 2), (5, 1), (2, 4)]
     if hidden:
         shapes = [(int(rng.integers(1, 6)), int(rng.integers(1, 5))) for _ in range(3)]
@@ -555,7 +567,7 @@ def battery(spec: Spec, *, seed: int | None = None, cases: Sequence[Sequence[Any
                  for i in range(6))
     variants = [draw_call(spec, rng, shapes[i % 3], float(rng.choice(LR_CHOICES)), hyper, first=i % 3 == 0)
                 for hyper in spec.variants for i in range(3)]
-    for args in cases or ():
+    for args in cases:
         variants += [draw_call(spec, rng, shapes[i], float(args[0]), tuple(args[1:]), first=i == 0) for i in range(3)]
     start = np.round(rng.uniform(-3.0, 3.0, size=3), 2) if hidden else (1.0, -2.0, 0.5)
     centre = round(float(rng.uniform(-1.0, 1.0)), 2) if hidden else 1.0
@@ -569,35 +581,26 @@ def battery(spec: Spec, *, seed: int | None = None, cases: Sequence[Sequence[Any
     return Battery(worked, first, main, tuple(variants), minimum, pair)
 
 
-def probes(spec: Spec, *, seed: int | None = None, cases: Sequence[Sequence[Any]] | None = None,
-           hidden: bool = False, time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Probe]:
-    """The probes for one optimizer exercise."""
-    b = battery(spec, seed=seed, cases=cases, hidden=hidden)
+def probes(spec: Spec, rng: np.random.Generator, hidden: bool, cases: Sequence[tuple]) -> list[Probe]:
+    """The rows of one optimizer exercise's check."""
+    b = battery(spec, rng, hidden, cases)
     torch = f"torch.optim.{spec.torch_name}"
-    rows = [
-        (f"the first step from state {{}}, on parameters of three shapes: new parameters and new state as {torch}",
-         "calls", b.first),
-        ("two problems stepped in turn, each with its own state, give what each gives alone (no hidden globals)",
-         "globals", b.pair),
-        (f"one step from states part-way through a run (a step count and moments drawn at random), "
-         f"{_describe(spec, spec.main_hyper)}: as {torch}" if spec.counts_steps else
-         f"one step from states part-way through a run (velocities drawn at random), "
-         f"{_describe(spec, spec.main_hyper)}: as {torch}", "calls", b.main),
-        (f"other hyperparameters ({'; '.join(_describe(spec, h) for h in spec.variants)}): as {torch}",
-         "calls", b.variants),
-        (f"{b.minimum.label}: ends near the minimum, as {torch} does", "minimum", b.minimum),
+    main = (f"one step from states part-way through a run (a step count and moments drawn at random), "
+            f"{_describe(spec, spec.main_hyper)}: as {torch}" if spec.counts_steps else
+            f"one step from states part-way through a run (velocities drawn at random), "
+            f"{_describe(spec, spec.main_hyper)}: as {torch}")
+    worked = [] if hidden else [worked_probe(spec, f"{b.worked.label}: same as {torch} at every step", b.worked)]
+    return [
+        *worked,
+        calls_probe(spec, f"the first step from state {{}}, on parameters of three shapes: new parameters and new "
+                          f"state as {torch}", b.first),
+        globals_probe(spec, "two problems stepped in turn, each with its own state, give what each gives alone "
+                            "(no hidden globals)", *b.pair),
+        calls_probe(spec, main, b.main),
+        calls_probe(spec, f"other hyperparameters ({'; '.join(_describe(spec, h) for h in spec.variants)}): as "
+                          f"{torch}", b.variants),
+        minimum_probe(spec, f"{b.minimum.label}: ends near the minimum, as {torch} does", b.minimum),
     ]
-    out = [] if hidden else [worked_probe(spec, f"{b.worked.label}: same as {torch} at every step", b.worked,
-                                          time_limit)]
-    for label, kind, what in rows:
-        index = len(out) + 1
-        if kind == "calls":
-            out.append(calls_probe(spec, label, what, hidden, time_limit, index))
-        elif kind == "minimum":
-            out.append(minimum_probe(spec, label, what, hidden, time_limit, index))
-        else:
-            out.append(globals_probe(spec, label, *what, hidden, time_limit, index))
-    return out
 
 
 # --- the three exercises -----------------------------------------------------------------------------------
@@ -622,7 +625,7 @@ SPECS = {spec.name: spec for spec in (SGD, ADAM, ADAMW)}
 
 
 def _make(spec: Spec, doc: str) -> Callable[..., None]:
-    return make_probe_check(spec.name, spec.signature, partial(probes, spec), doc)
+    return make_behaviour_check(spec.behaviour, doc)
 
 
 sgd_momentum_step = _make(SGD, (
