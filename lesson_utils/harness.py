@@ -27,6 +27,7 @@ from .withheld import Withheld
 
 __all__ = [
     "ARRAY", "ATOL", "DEFAULT_TIME_LIMIT", "FLOAT32_ATOL", "RTOL", "SCALAR", "Behaviour", "Case", "Comparison",
+    "ConclusionCalledLearner",
     "Exercise", "Mistake", "Observe", "Output", "Probe", "Problem", "Several", "Trial", "ValueDict", "bank_overlaps",
     "battery_rng", "call_learner", "call_live", "calls_through", "copy_args", "diagnose", "extra_cases", "first_like",
     "header", "hidden_labels", "low_precision", "make_behaviour_check", "make_check", "make_probe_check", "quietly",
@@ -781,6 +782,15 @@ def run_probes(name: str, signature: str, fn: Any, probes: Sequence[Probe], *, h
     _run_rows(name, signature, fn, probes, hidden, lambda index, probe: probe.call(fn))
 
 
+class ConclusionCalledLearner(RuntimeError):
+    """A probe's ``conclude`` called the learner's code: a fault of the check, which grading could not replay."""
+
+
+def _no_call_in_a_conclusion(name: str, fn: Any, args: Any, label: str, *rest: Any) -> Any:
+    raise ConclusionCalledLearner(f"a probe of {name} called the learner's code in its conclusion (case '{label}'): "
+                                  "make every call in the probe's call part")
+
+
 def run_behaviour(
     behaviour: Behaviour,
     fn: Any,
@@ -800,7 +810,9 @@ def run_behaviour(
 
     def attempt(index: int, probe: Probe) -> None:
         trial = Trial(behaviour.name, behaviour.arg_names, hidden, time_limit, index)
-        probe.conclude(probe.call(fn, trial), trial)
+        seen = probe.call(fn, trial)
+        with calls_through(_no_call_in_a_conclusion):
+            probe.conclude(seen, trial)
 
     _run_rows(behaviour.name, behaviour.signature, fn, rows, hidden, attempt)
 

@@ -17,6 +17,7 @@ from lesson_utils.harness import (
     Behaviour,
     Case,
     Comparison,
+    ConclusionCalledLearner,
     Exercise,
     Mistake,
     Probe,
@@ -414,3 +415,11 @@ def test_value_dicts_compare_tensors_without_raising():
     assert a == value_dicts({"step": torch.tensor(3.0), "m": {"w": torch.arange(3.0)}})
     assert a != {"step": torch.tensor(3.0), "m": {"w": torch.zeros(3)}}
     assert a != {"step": 3.0, "m": {"w": np.arange(3.0)}}
+
+
+def test_a_conclusion_cannot_call_the_learners_code():
+    """Is a check whose conclusion calls the learner's code (which grading could not replay) stopped with a
+    maintainer's error, rather than judged?"""
+    rows = [Probe("calls late", lambda fn, trial: None, lambda seen, trial: trial.call(lambda x: x, (1.0,), "late"))]
+    with pytest.raises(ConclusionCalledLearner, match="case 'late'"):
+        run_behaviour(TWICE_BEHAVIOUR, lambda x: 2 * x, probes=rows)
