@@ -81,8 +81,8 @@ ANSWER = "answer"
 PART_ANSWER = "value of {part}"
 MUTATED = (
     "{name} changed its input `{arg}` in place on the case '{label}'. "
-    "Leave the inputs as they are and compute into new arrays "
-    "(write `diff = y_hat - y`, not `y_hat -= y`)."
+    "Leave the inputs as they are and build new values from them "
+    "(`new = {arg} - step`, not `{arg} -= step` or `{arg}[i] = ...`)."
 )
 WRONG_SHAPE = (
     "{name} returned {part}an array of shape {got_shape} on the case '{label}', "
