@@ -376,7 +376,7 @@ def test_value_check_prints_a_line_per_probe(capsys):
     """Does the Value check print its header, one ✅ per probe and the summary?"""
     check.Value(reference.Value)
     lines = capsys.readouterr().out.splitlines()
-    probes, _ = lesson05.value_probes(reference.Value)
+    probes = lesson05.value_behaviour(lesson05.activations(reference.Value, None), []).rows()
     assert lines[0] == M.PROBES_HEADER.format(signature="Value(data)", n=len(probes))
     assert lines[1:-1] == [M.CASE_PASS.format(label=p.label) for p in probes]
     assert any("used twice" in p.label for p in probes) and any("pile up" in p.label for p in probes)
@@ -447,10 +447,10 @@ def test_every_value_mistake_is_named(mistake):
 
 def test_value_bank_entries_are_told_apart():
     """Does every Value bank class differ from the reference and from every other entry on the probes' runs?"""
-    probes, session = lesson05.value_probes(reference.Value)
-    for probe in probes:
-        probe.test(reference.Value)
-    runs = [run for run, _ in session.history]
+    history = []
+    harness.run_behaviour(lesson05.value_behaviour(lesson05.activations(reference.Value, None), history),
+                          reference.Value)
+    runs = [run for run, _ in history]
     assert len(runs) > 20
 
     def results(cls):
@@ -565,7 +565,7 @@ def test_value_grad_of_wrong_type():
 
         def backward(self):
             super().backward()
-            for node in mistakes._topological(self):
+            for node in reference.topological_order(self):
                 if not node._prev:
                     node.grad = [node.grad]
 

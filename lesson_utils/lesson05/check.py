@@ -22,17 +22,18 @@ from ..harness import (
     ATOL,
     DEFAULT_TIME_LIMIT,
     RTOL,
+    Behaviour,
     Case,
     Exercise,
     Mistake,
     Probe,
     Problem,
     Several,
-    battery_rng,
+    Trial,
     call_learner,
     first_like,
     make_check,
-    run_probes,
+    run_behaviour,
 )
 from ..outputs import format_number
 from ..withheld import withheld
@@ -43,7 +44,7 @@ mistakes, reference = withheld(__package__, "mistakes", "reference")
 # --- Value ---------------------------------------------------------------------------
 
 VALUE_NAME = "Value"
-VALUE_SIGNATURE = "Value(data)"
+VALUE_ARGS = ("data",)
 VALUE_SEED = 501
 ACTIVATIONS = ("tanh", "relu")
 MIXED_RTOL = MIXED_ATOL = 1e-9
@@ -416,85 +417,127 @@ def expected(run: GradRun) -> np.ndarray:
     return _torch_run(run)
 
 
-def value_mistake(history: Sequence[tuple[GradRun, np.ndarray]]) -> Mistake | None:
+History = list[tuple[GradRun, np.ndarray]]
+"""Every run a Value check has judged so far, with the learner's numbers: the bank is matched on all of them."""
+
+
+def value_mistake(history: History) -> Mistake | None:
     """The first bank class whose results equal the learner's on every run of ``history``."""
     return first_like(mistakes.VALUE_BANK,
                       lambda cls: all(run.close(_quiet_run(cls, run), got) for run, got in history))
 
 
-class _Session:
-    """State shared by the probes of one check: the class, its activations, and every result so far."""
-
-    def __init__(self, V: Any, hidden: bool, time_limit: float | None):
-        self.V = V
-        self.hidden = hidden
-        self.time_limit = time_limit
-        self.history: list[tuple[GradRun, np.ndarray]] = []
-
-    def call(self, thunk: Callable[[], Any], label: str) -> Any:
-        return call_learner(VALUE_NAME, lambda: thunk(), (), label, (), self.time_limit)
-
-    def activations(self) -> list[str]:
-        found = []
-        if not callable(self.V):
-            return found
-        for act in ACTIVATIONS:
-            if not callable(getattr(self.V, act, None)):
+def activations(V: type, time_limit: float | None) -> list[str]:
+    """The activations the class ``V`` has written (tanh, relu or both): those it has that do not say "not written
+    yet" when called. They decide which rows the check has, so they are asked before the rows are made."""
+    found = []
+    for act in ACTIVATIONS:
+        if not callable(getattr(V, act, None)):
+            continue
+        try:
+            call_learner(VALUE_NAME, lambda act=act: getattr(V(0.5), act)(), (), "", (), time_limit)
+        except Problem as problem:
+            if problem.message == M.NOT_IMPLEMENTED.format(name=VALUE_NAME):
                 continue
-            try:
-                self.call(lambda act=act: getattr(self.V(0.5), act)(), "")
-            except Problem as problem:
-                if problem.message == M.NOT_IMPLEMENTED.format(name=VALUE_NAME):
-                    continue
-            found.append(act)
-        return found
-
-    def check_runs(self, runs: Sequence[GradRun], label: str) -> None:
-        for run in runs:
-            raw, note = self.call(lambda run=run: _raw_value_run(self.V, run), label)
-            got = _read(raw, note, run, label)
-            self.history.append((run, got))
-            want = expected(run)
-            if run.close(got, want):
-                continue
-            mistake = value_mistake(self.history)
-            if mistake is not None:
-                raise Problem(M.KNOWN_MISTAKE.format(name=VALUE_NAME, explanation=mistake.explanation),
-                              mistake=mistake.id)
-            index = next(i for i in range(len(want)) if not run.close(got[i:i + 1], want[i:i + 1])) \
-                if got.shape == want.shape else 0
-            what = run.entries()[index]
-            if self.hidden:
-                raise Problem(L.VALUE_WRONG_HIDDEN.format(what=what, label=label))
-            hint = L.HINT_DATA if index == 0 and not run.passes else run.hint
-            raise Problem(L.VALUE_WRONG.format(what=what, got=run.number(got[index:index + 1].reshape(())),
-                                               expr=run.describe(), label=label,
-                                               expected=run.number(want[index:index + 1].reshape(())),
-                                               hint=hint))
+        found.append(act)
+    return found
 
 
-def _attributes_test(session: _Session, label: str) -> Callable[[Any], None]:
-    def test(V: Any) -> None:
-        value = session.call(lambda: V(2.0), label)
-        for attr, want in (("data", 2.0), ("grad", 0.0)):
-            if not hasattr(value, attr):
-                raise Problem(L.VALUE_NO_ATTRIBUTE.format(attr=attr, label=label))
-            got = getattr(value, attr)
-            number = _as_number(got, f"Value(2.0).{attr}", label)
+def _result_or_problem(read: Callable[[], Any]) -> Any:
+    """What ``read()`` gives, or the :class:`Problem` it raised, kept for the conclusion to raise in its turn: a
+    probe's calls are all made before anything is judged, yet each is told as if they had been made one by one
+    (a wrong number is told before a later run of the same probe fails)."""
+    try:
+        return read()
+    except Problem as problem:
+        return problem
+
+
+def _raise_if_problem(seen: Any) -> Any:
+    """``seen`` itself, or, where it is a kept :class:`Problem` (:func:`_result_or_problem`), that problem raised."""
+    if isinstance(seen, Problem):
+        raise seen
+    return seen
+
+
+def _learner_run(V: type, run: GradRun, label: str, trial: Trial) -> np.ndarray:
+    """The numbers the learner's class ``V`` gives on ``run``, or the sentence for what cannot be read."""
+    raw, note = trial.call(lambda: _raw_value_run(V, run), (), label)
+    return _read(raw, note, run, label)
+
+
+def _wrong_run(history: History, run: GradRun, got: np.ndarray, label: str, trial: Trial) -> Problem:
+    """The sentence for a run whose numbers differ from torch's: the bank entry that behaves like the learner's
+    class on every run so far, or else the first number that differs."""
+    mistake = value_mistake(history)
+    if mistake is not None:
+        return Problem(M.KNOWN_MISTAKE.format(name=VALUE_NAME, explanation=mistake.explanation), mistake=mistake.id)
+    want = expected(run)
+    index = next(i for i in range(len(want)) if not run.close(got[i:i + 1], want[i:i + 1])) \
+        if got.shape == want.shape else 0
+    what = run.entries()[index]
+    if trial.hidden:
+        return Problem(L.VALUE_WRONG_HIDDEN.format(what=what, label=label))
+    hint = L.HINT_DATA if index == 0 and not run.passes else run.hint
+    return Problem(L.VALUE_WRONG.format(what=what, got=run.number(got[index:index + 1].reshape(())),
+                                        expr=run.describe(), label=label,
+                                        expected=run.number(want[index:index + 1].reshape(())), hint=hint))
+
+
+def _runs_probe(text: str, runs: Sequence[GradRun], history: History) -> Probe:
+    """The row ``text``: the learner's class gives torch's numbers on each of ``runs`` (judged in order, each
+    added to ``history`` as it is judged)."""
+
+    def call(V: type, trial: Trial) -> list[Any]:
+        label = trial.label(text)
+        return [_result_or_problem(lambda run=run: _learner_run(V, run, label, trial)) for run in runs]
+
+    def conclude(seen: list[Any], trial: Trial) -> None:
+        for run, got in zip(runs, seen, strict=True):
+            got = _raise_if_problem(got)
+            history.append((run, got))
+            if not run.close(got, expected(run)):
+                raise _wrong_run(history, run, got, trial.label(text), trial)
+
+    return Probe(text, call, conclude)
+
+
+START = (("data", 2.0), ("grad", 0.0))
+"""What ``Value(2.0)`` must hold before any operation."""
+START_LABEL = "Value(2.0)"
+
+
+def _start_attribute(value: Any, attr: str, label: str) -> tuple[str, float]:
+    """``value.attr`` as it reads in a sentence, and as a number (or the sentence for what cannot be read)."""
+    if not hasattr(value, attr):
+        raise Problem(L.VALUE_NO_ATTRIBUTE.format(attr=attr, label=label))
+    got = getattr(value, attr)
+    return f"{got}", _as_number(got, f"{START_LABEL}.{attr}", label)
+
+
+def _start_probe(text: str) -> Probe:
+    """The row ``text``: ``Value(2.0)`` has ``.data == 2.0`` and ``.grad == 0``."""
+
+    def call(V: type, trial: Trial) -> list[Any]:
+        label = trial.label(START_LABEL)
+        value = trial.call(lambda: V(2.0), (), label)
+        return [_result_or_problem(lambda attr=attr: _start_attribute(value, attr, label)) for attr, _ in START]
+
+    def conclude(seen: list[Any], trial: Trial) -> None:
+        for (attr, want), read in zip(START, seen, strict=True):
+            shown, number = _raise_if_problem(read)
             if number != want:
-                raise Problem(L.VALUE_WRONG_START.format(attr=attr, got=got, expected=want, label=label))
+                raise Problem(L.VALUE_WRONG_START.format(attr=attr, got=shown, expected=want,
+                                                         label=trial.label(START_LABEL)))
 
-    return test
-
-
-def _runs_test(session: _Session, label: str, runs: Sequence[GradRun]) -> Callable[[Any], None]:
-    def test(V: Any) -> None:
-        session.check_runs(runs, label)
-
-    return test
+    return Probe(text, call, conclude)
 
 
-def _no_activation_test(V: Any) -> None:
+def _no_calls(V: type, trial: Trial) -> None:
+    return None
+
+
+def _no_activation(seen: None, trial: Trial) -> None:
     raise Problem(L.VALUE_NO_ACTIVATION)
 
 
@@ -515,21 +558,11 @@ def _pow_values(rng: np.random.Generator | None) -> list[tuple[float, ...]]:
     return [_away(rng, 1, positive=n != int(n)) for n in EXPONENTS]
 
 
-def value_probes(V: Any, *, seed: int | None = None, hidden: bool = False,
-                 time_limit: float | None = DEFAULT_TIME_LIMIT) -> tuple[list[Probe], _Session]:
-    """The probes of the Value check, for the class ``V`` (its activations decide which run)."""
-    session = _Session(V, hidden, time_limit)
-    acts = session.activations()
+def value_probes(acts: Sequence[str], history: History, rng: np.random.Generator, hidden: bool,
+                 cases: Sequence[tuple]) -> list[Probe]:
+    """The rows of the Value check for a class with the activations ``acts`` (they decide which rows exist);
+    every run the rows judge is added to ``history``."""
     act = acts[0] if acts else "tanh"
-    rng = battery_rng(VALUE_SEED, seed, hidden)
-    labels = iter(range(1, 100))
-
-    def probe(text: str, runs: Sequence[GradRun] | None = None, test: Callable[[Any], None] | None = None) -> Probe:
-        index = next(labels)
-        label = M.HIDDEN_LABEL.format(index=index) if hidden else text
-        if test is None:
-            test = _runs_test(session, label, runs or [])
-        return Probe(text, test)
 
     def r(expr: Expr, values: tuple[float, ...], hint: str = L.HINT_GRAD, a: str | None = None,
           passes: bool = False, tolerance: tuple[float, float] = (RTOL, ATOL)) -> GradRun:
@@ -579,25 +612,32 @@ def value_probes(V: Any, *, seed: int | None = None, hidden: bool = False,
         mixed.append(r(*mixed_expr(rng, name), L.HINT_MIXED, name, tolerance=tight))
 
     probes = [
-        probe("Value(2.0) has .data = 2.0 and .grad = 0",
-              test=_attributes_test(session, M.HIDDEN_LABEL.format(index=1) if hidden else "Value(2.0)")),
-        probe("a + b, a * b, a * b + c: .data and every leaf's .grad", basic),
-        probe("plain numbers on either side: a + 2, 2 + a, a * 3, 3 * a", numbers),
-        probe("negation and subtraction: -a, a - b, a - 2, 2 - a", subs),
-        probe("powers with a number exponent: " + ", ".join(e.text for e in POW_EXPRS), powers),
-        probe("division: a / b, a / 4, 2 / a", divs),
+        _start_probe("Value(2.0) has .data = 2.0 and .grad = 0"),
+        _runs_probe("a + b, a * b, a * b + c: .data and every leaf's .grad", basic, history),
+        _runs_probe("plain numbers on either side: a + 2, 2 + a, a * 3, 3 * a", numbers, history),
+        _runs_probe("negation and subtraction: -a, a - b, a - 2, 2 - a", subs, history),
+        _runs_probe("powers with a number exponent: " + ", ".join(e.text for e in POW_EXPRS), powers, history),
+        _runs_probe("division: a / b, a / 4, 2 / a", divs, history),
     ]
     if not acts:
-        probes.append(probe("tanh or relu", test=_no_activation_test))
-    probes += [probe(text, runs) for text, runs in activation_runs]
+        probes.append(Probe("tanh or relu", _no_calls, _no_activation))
+    probes += [_runs_probe(text, runs, history) for text, runs in activation_runs]
     probes += [
-        probe("a node used twice: a * a, a + a, a * b + a (gradients add up)", twice),
-        probe("shared inner nodes and a chain: backward in topological order", order),
-        probe("random neurons with 1, 2, 3 inputs and a two-layer net", nets),
-        probe("long expressions mixing every operation: .data and every .grad within 1e-9 of torch", mixed),
-        probe("gradients pile up over two backward passes unless zeroed", pile),
+        _runs_probe("a node used twice: a * a, a + a, a * b + a (gradients add up)", twice, history),
+        _runs_probe("shared inner nodes and a chain: backward in topological order", order, history),
+        _runs_probe("random neurons with 1, 2, 3 inputs and a two-layer net", nets, history),
+        _runs_probe("long expressions mixing every operation: .data and every .grad within 1e-9 of torch", mixed,
+                    history),
+        _runs_probe("gradients pile up over two backward passes unless zeroed", pile, history),
     ]
-    return probes, session
+    return probes
+
+
+def value_behaviour(acts: Sequence[str], history: History) -> Behaviour:
+    """The Value exercise as checked on a class with the activations ``acts``; its rows add every run they judge
+    to ``history``."""
+    return Behaviour(name=VALUE_NAME, arg_names=VALUE_ARGS, seed=VALUE_SEED,
+                     probes=functools.partial(value_probes, tuple(acts), history), takes_cases=False)
 
 
 def Value(
@@ -621,13 +661,10 @@ def Value(
     ``.grad = 0``, the gradient again).
     """
     if not isinstance(cls, type):
-        what = f"a {type(cls).__name__}"
-        raise CheckFailed(L.VALUE_NOT_A_CLASS.format(what=what))
-    probes, _ = value_probes(cls, seed=seed, hidden=hidden, time_limit=time_limit)
-    run_probes(VALUE_NAME, VALUE_SIGNATURE, cls, probes, hidden=hidden)
+        raise CheckFailed(L.VALUE_NOT_A_CLASS.format(what=f"a {type(cls).__name__}"))
+    behaviour = value_behaviour(activations(cls, time_limit), history=[])
+    run_behaviour(behaviour, cls, seed=seed, hidden=hidden, time_limit=time_limit)
 
-
-Value.__name__ = Value.__qualname__ = VALUE_NAME
 
 # --- linear_forward ------------------------------------------------------------------
 

@@ -36,25 +36,28 @@ NOTE_ZERO = "is all zeros, but the numerical gradient is not"
 NOTE_MISSING = "is missing from analytic_grads"
 
 
+def centred_differences(loss: Callable[[], Any], x: np.ndarray, eps: float) -> np.ndarray:
+    """(loss() with x[i] + eps - loss() with x[i] - eps) / (2 eps) for every entry i of the float64 array ``x``,
+    which ``loss`` reads: each entry is nudged in place, one at a time, and put back exactly as it was."""
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        f_plus = float(loss())
+        x[i] = old - eps
+        f_minus = float(loss())
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
 def numerical_gradients(f: Callable[[dict], Any], params: Mapping[str, Any], eps: float = 1e-6) -> dict:
     """Centred-difference gradient of ``f(params)`` for every parameter, in float64.
 
     Each parameter is perturbed in a float64 copy, one entry at a time; ``params`` is not changed.
     """
     work = {name: np.array(value, dtype=np.float64) for name, value in params.items()}
-    grads = {}
-    for name, x in work.items():
-        grad = np.zeros_like(x)
-        for i in np.ndindex(x.shape):
-            old = x[i]
-            x[i] = old + eps
-            f_plus = float(f(work))
-            x[i] = old - eps
-            f_minus = float(f(work))
-            x[i] = old
-            grad[i] = (f_plus - f_minus) / (2 * eps)
-        grads[name] = grad
-    return grads
+    return {name: centred_differences(lambda: f(work), x, eps) for name, x in work.items()}
 
 
 def relative_error(analytic, numerical) -> float:

@@ -170,24 +170,10 @@ class PowNoExponentFactor(reference.Value):
         return out
 
 
-def _topological(root):
-    order, seen = [], set()
-
-    def visit(node):
-        if id(node) not in seen:
-            seen.add(id(node))
-            for child in node._prev:
-                visit(child)
-            order.append(node)
-
-    visit(root)
-    return order
-
-
 class NotReversed(reference.Value):
     def backward(self):
         self.grad = 1.0
-        for node in _topological(self):
+        for node in reference.topological_order(self):
             node._backward()
 
 
@@ -205,13 +191,13 @@ class Recursive(reference.Value):
 
 class NoSeed(reference.Value):
     def backward(self):
-        for node in reversed(_topological(self)):
+        for node in reversed(reference.topological_order(self)):
             node._backward()
 
 
 class ZeroesInBackward(reference.Value):
     def backward(self):
-        order = _topological(self)
+        order = reference.topological_order(self)
         for node in order:
             node.grad = 0.0
         self.grad = 1.0

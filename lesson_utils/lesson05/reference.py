@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 
+from .gradcheck import centred_differences
+
 
 class Value:
     """One number in a computation graph, remembering how it was made.
@@ -113,19 +115,25 @@ class Value:
         passed on. Gradients are added, never overwritten: calling ``backward``
         again without zeroing the leaves' ``grad`` piles up gradients.
         """
-        order, seen = [], set()
-
-        def visit(node):
-            if id(node) not in seen:
-                seen.add(id(node))
-                for child in node._prev:
-                    visit(child)
-                order.append(node)
-
-        visit(self)
+        order = topological_order(self)
         self.grad = 1.0
         for node in reversed(order):
             node._backward()
+
+
+def topological_order(root):
+    """``root`` and every node it depends on, each one after all the nodes it was made from (``root`` last)."""
+    order, seen = [], set()
+
+    def visit(node):
+        if id(node) not in seen:
+            seen.add(id(node))
+            for child in node._prev:
+                visit(child)
+            order.append(node)
+
+    visit(root)
+    return order
 
 
 def _float_arrays(*arrays):
@@ -174,16 +182,7 @@ def numerical_gradient(f, x, eps=1e-6) -> np.ndarray:
     Returns an array shaped like x; x is left exactly as it was.
     """
     x = np.array(x, dtype=np.float64)  # a copy: the caller's array is never touched
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        f_plus = float(f(x))
-        x[i] = old - eps
-        f_minus = float(f(x))
-        x[i] = old
-        grad[i] = (f_plus - f_minus) / (2 * eps)
-    return grad
+    return centred_differences(lambda: f(x), x, eps)
 
 
 # --- the two-layer network of the notebook ------------------------------------------
