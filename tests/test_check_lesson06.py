@@ -17,6 +17,7 @@ from lesson_utils.harness import battery_rng
 from lesson_utils.lesson06 import check as lesson06
 from lesson_utils.lesson06 import messages as L
 from lesson_utils.lesson06 import mistakes, reference
+from lesson_utils.schedules import warmup_cosine
 
 from .processors import NO_WIDE_PATHS, narrow_simd_env
 
@@ -160,7 +161,7 @@ def test_warmup_cosine_schedule_equals_torch():
         lrs.append(optimizer.param_groups[0]["lr"])
         optimizer.step()
         schedule.step()
-    ours = [reference.warmup_cosine(s, 0.1, 10, 100, 0.1, 0.001) for s in range(100)]
+    ours = [warmup_cosine(s, 0.1, 10, 100, 0.1, 0.001) for s in range(100)]
     assert np.allclose(lrs, ours, rtol=1e-12, atol=0)
     assert ours[0] == pytest.approx(0.01) and ours[10] == pytest.approx(0.1) and ours[-1] > 0.001
 
@@ -703,3 +704,16 @@ def test_the_checks_pass_with_numpys_wide_simd_paths_switched_off():
     done = run_without_torch(env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "All 6 cases pass" in done.stdout
+
+
+def test_the_lesson_writes_the_schedule_the_course_uses():
+    """Is the warmup_cosine that lesson 06 writes out, line for line, the one lesson 08 and the checks use?"""
+    import inspect
+
+    import nbformat
+
+    from autograder.paths import SOLUTIONS
+
+    nb = nbformat.read(SOLUTIONS / "06_optimizers.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.get("id") == "schedule")
+    assert cell.source.startswith(inspect.getsource(warmup_cosine).rstrip() + "\n")

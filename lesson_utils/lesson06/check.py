@@ -40,6 +40,7 @@ from ..harness import (
     value_dicts,
 )
 from ..outputs import format_number, is_torch_tensor, several
+from ..schedules import warmup_cosine
 from ..withheld import withheld
 from . import messages as L
 
@@ -516,23 +517,9 @@ def globals_probe(spec: Spec, label: str, first: Run, second: Run) -> Probe:
     return Probe(label, call, conclude)
 
 
-def _warmup_cosine(step: int, base_lr: float, warmup_steps: int, total_steps: int, start_factor: float = 0.1,
-                   min_lr: float = 0.0) -> float:
-    """Learning rate at ``step`` (0, 1, ...): linear warm-up from ``start_factor * base_lr`` to ``base_lr``
-    over ``warmup_steps`` steps, then cosine decay to ``min_lr`` at ``total_steps``.
-
-    The lesson's worked schedule (not an exercise), the same as ``reference.warmup_cosine``: kept here so that
-    drawing a battery's learning rates needs nothing withheld at grading.
-    """
-    if step < warmup_steps:
-        return base_lr * (start_factor + (1 - start_factor) * step / warmup_steps)
-    progress = min(step - warmup_steps, total_steps - warmup_steps) / (total_steps - warmup_steps)
-    return min_lr + (base_lr - min_lr) * (1 + np.cos(np.pi * progress)) / 2
-
-
 def _schedule(steps: int, base_lr: float) -> tuple[float, ...]:
     warmup = steps // 10
-    return tuple(float(_warmup_cosine(s, base_lr, warmup, steps, 0.1, 0.0)) for s in range(steps))
+    return tuple(warmup_cosine(np.arange(steps), base_lr, warmup, steps, 0.1, 0.0).tolist())
 
 
 LR_CHOICES = (0.001, 0.01, 0.03, 0.05, 0.1, 0.3)

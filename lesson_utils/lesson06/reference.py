@@ -80,16 +80,3 @@ def adam_l2_step(params: dict, grads: dict, state: dict, lr, betas=(0.9, 0.999),
                  weight_decay=0.01) -> tuple[dict, dict]:
     """Adam with L2 regularisation (``torch.optim.Adam(weight_decay=...)``): g = g + weight_decay * p, then Adam."""
     return _adam(params, grads, state, lr, betas, eps, weight_decay, decoupled=False)
-
-
-def warmup_cosine(step, base_lr, warmup_steps, total_steps, start_factor=0.1, min_lr=0.0) -> float:
-    """Learning rate at ``step`` (0, 1, ...): linear warm-up from ``start_factor * base_lr`` to ``base_lr``
-    over ``warmup_steps`` steps, then cosine decay to ``min_lr`` at ``total_steps``.
-
-    Equal to ``SequentialLR([LinearLR(start_factor, total_iters=warmup_steps),
-    CosineAnnealingLR(T_max=total_steps - warmup_steps, eta_min=min_lr)], milestones=[warmup_steps])``.
-    """
-    if step < warmup_steps:
-        return base_lr * (start_factor + (1 - start_factor) * step / warmup_steps)
-    progress = min(step - warmup_steps, total_steps - warmup_steps) / (total_steps - warmup_steps)
-    return min_lr + (base_lr - min_lr) * (1 + np.cos(np.pi * progress)) / 2
