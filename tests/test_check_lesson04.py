@@ -242,8 +242,8 @@ def test_steps_check_prints_a_line_per_case_and_the_int_line(capsys):
 
 
 @pytest.mark.parametrize(("name", "probes", "signature"), [
-    ("iterate_minibatches", lesson04.iter_probes, "iterate_minibatches(X, y, batch_size, rng)"),
-    ("sgd_fit", lesson04.sgd_probes, "sgd_fit(X, y, lr, batch_size, num_epochs, rng)"),
+    ("iterate_minibatches", lesson04.ITERATE_MINIBATCHES.rows, "iterate_minibatches(X, y, batch_size, rng)"),
+    ("sgd_fit", lesson04.SGD_FIT.rows, "sgd_fit(X, y, lr, batch_size, num_epochs, rng)"),
 ])
 def test_probe_checks_print_a_line_per_probe(name, probes, signature, capsys):
     """Does a behaviour check print its header, one ✅ per probe (saying what it checks) and the summary?"""

@@ -9,12 +9,11 @@ correct method builds the same batches (one batch holding all the data, or
 rows that are all alike), ``sgd_fit`` is compared with the reference step by
 step.
 
-Each probe first makes all the calls of the learner's code that its judging may
-need, and only then reads a reference or a bank of mistakes (withheld in the
-grading kernel, where the calls are recorded to be judged by the grader). A
-probe with several runs of ``sgd_fit`` gathers them with :func:`gather_runs`.
-The probes of ``iterate_minibatches`` read a bank only to raise the mistake it
-names, after the calls made so far.
+Each probe's ``call`` makes every call of the learner's code that its judging
+may need, and its ``conclude`` judges them with what is withheld in the grading
+kernel (the reference, the banks of mistakes). A probe with several calls
+judged one after the other gathers them with :func:`gather_outcomes`, so that
+the first problem met is still the one a learner is told.
 """
 
 from __future__ import annotations
@@ -22,8 +21,9 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -34,16 +34,16 @@ from ..harness import (
     ARRAY,
     DEFAULT_TIME_LIMIT,
     SCALAR,
+    Behaviour,
     Case,
+    Comparison,
     Exercise,
     Mistake,
     Probe,
     Problem,
     Several,
-    battery_rng,
-    call_learner,
-    first_like,
-    make_probe_check,
+    Trial,
+    make_behaviour_check,
     quietly,
     run,
 )
@@ -54,26 +54,46 @@ from . import messages as L
 mistakes, reference = withheld(__package__, "mistakes", "reference")
 
 
-def _known(name: str, mistake: Mistake) -> Problem:
+def named_mistake(name: str, bank: Sequence[Mistake], mistake_id: str) -> Problem:
+    """The known-mistake sentence of the entry ``mistake_id`` of ``bank``: a property the learner's results fail
+    names it, whatever the batches they were drawn in."""
+    mistake = next(m for m in bank if m.id == mistake_id)
     return Problem(M.KNOWN_MISTAKE.format(name=name, explanation=mistake.explanation), mistake=mistake.id)
 
 
-def _bank_entry(bank: Sequence[Mistake], mistake_id: str) -> Mistake:
-    return next(m for m in bank if m.id == mistake_id)
+def gather_outcomes(calls: Iterable[Callable[[], Any]]) -> list[Any]:
+    """What each of ``calls`` gave, made in turn, before a probe judges any of them.
+
+    A call that meets a :class:`Problem` keeps it in its place and ends the gathering; the judging raises it
+    when it gets there (:func:`reached`), so a problem the judging finds in an earlier result comes first, as it
+    would if each result were judged as soon as it came.
+    """
+    outcomes: list[Any] = []
+    for call in calls:
+        try:
+            outcomes.append(call())
+        except Problem as problem:
+            outcomes.append(problem)
+            break
+    return outcomes
 
 
-def _label(label: str, hidden: bool, index: int, sub: int | None = None) -> str:
-    """The label a learner sees: the case itself, or 'hidden case 3' / 'hidden case 3.2' in grading cells."""
-    if not hidden:
-        return label
-    return M.HIDDEN_LABEL.format(index=index if sub is None else f"{index}.{sub}")
+def reached(outcome: Any) -> Any:
+    """A gathered outcome, now that the judging reaches it: what the call gave, or the Problem it met raised."""
+    if isinstance(outcome, Problem):
+        raise outcome
+    return outcome
 
 
 # --- iterate_minibatches ----------------------------------------------------------
 
 ITER_NAME = "iterate_minibatches"
-ITER_SIGNATURE = "iterate_minibatches(X, y, batch_size, rng)"
+ITER_ARGS = ("X", "y", "batch_size", "rng")
 ITER_SEED = 401
+
+
+def _iter_mistake(mistake_id: str) -> Problem:
+    return named_mistake(ITER_NAME, mistakes.ITER_BANK, mistake_id)
 
 
 def row_coded(n: int, d: int, x_dtype: Any = np.float64, y_dtype: Any = np.float64) -> tuple[np.ndarray, np.ndarray]:
@@ -140,8 +160,7 @@ BATCHES_PER_EXAMPLE = 10
 never ends, and is stopped there rather than left to fill the memory until its time limit."""
 
 
-def one_epoch(fn: Any, case: IterCase, rng: np.random.Generator, label: str,
-              time_limit: float | None = DEFAULT_TIME_LIMIT) -> _Epoch:
+def one_epoch(fn: Any, case: IterCase, rng: np.random.Generator, label: str, trial: Trial) -> _Epoch:
     """Run the learner's ``fn`` for one epoch on ``case`` with ``rng`` (not copied: it moves on, as in training).
 
     Consumes what ``fn`` returns within the time limit, and turns every problem with the form of the
@@ -166,7 +185,7 @@ def one_epoch(fn: Any, case: IterCase, rng: np.random.Generator, label: str,
                 return "mutated", arg
         return "ok", items
 
-    kind, items = call_learner(ITER_NAME, consume, (X, y, case.batch_size), label, (), time_limit)
+    kind, items = trial.call(consume, (X, y, case.batch_size), label, arg_names=())
     if kind is _NONE:
         raise Problem(M.RETURNED_NONE.format(name=ITER_NAME, label=label))
     if kind == "mutated":
@@ -206,85 +225,94 @@ def _runs_of_neighbours(epoch: _Epoch, case: IterCase) -> bool:
 def validate_epoch(epoch: _Epoch, case: IterCase, label: str) -> None:
     """Pairs aligned, every example exactly once, batches of batch_size and one smaller last one."""
     if any(not np.array_equal(r, t) for r, t in zip(epoch.rows, epoch.labels, strict=True)):
-        raise _known(ITER_NAME, _bank_entry(mistakes.ITER_BANK, "pairs_broken"))
+        raise _iter_mistake("pairs_broken")
     order, n, bs = epoch.order, case.n, case.batch_size
     counts = np.bincount(order, minlength=n)
     if np.any(counts != 1):
         missing, repeated = int(np.sum(counts == 0)), int(np.sum(counts > 1))
         if (n % bs and not repeated and missing == n % bs
                 and epoch.sizes == [bs] * (n // bs)):
-            raise _known(ITER_NAME, _bank_entry(mistakes.ITER_BANK, "drop_last"))
+            raise _iter_mistake("drop_last")
         detail = "; ".join(part for part, count in ((L.ITER_MISSING.format(count=missing), missing),
                                                       (L.ITER_REPEATED.format(count=repeated), repeated)) if count)
         raise Problem(L.ITER_NOT_ONCE.format(label=label, n=n, batch_size=bs, detail=detail))
     if epoch.sizes != case.expected_sizes:
         if _runs_of_neighbours(epoch, case):
-            raise _known(ITER_NAME, _bank_entry(mistakes.ITER_BANK, "shuffles_batches_only"))
+            raise _iter_mistake("shuffles_batches_only")
         raise Problem(L.ITER_BATCH_SIZES.format(got=epoch.sizes, expected=case.expected_sizes, label=label, n=n,
                                                 batch_size=bs))
 
 
-def _epoch_probe(label: str, cases: Sequence[IterCase], seeds: Sequence[int], hidden: bool, index: int,
-                 time_limit: float | None) -> Probe:
-    def test(fn: Any) -> None:
-        for sub, (case, seed) in enumerate(zip(cases, seeds, strict=True), 1):
-            lab = _label(case.label, hidden, index, sub if len(cases) > 1 else None)
-            epoch = one_epoch(fn, case, np.random.default_rng(seed), lab, time_limit)
-            validate_epoch(epoch, case, lab)
+def _epoch_probe(label: str, cases: Sequence[IterCase], seeds: Sequence[int]) -> Probe:
+    """One epoch of each case, each with a generator of its own seed, is valid (:func:`validate_epoch`)."""
 
-    return Probe(label, test)
+    def call(fn: Any, trial: Trial) -> list[tuple[IterCase, str, Any]]:
+        labels = trial.labels([case.label for case in cases])
+        epochs = gather_outcomes(partial(one_epoch, fn, case, np.random.default_rng(seed), lab, trial)
+                                 for case, seed, lab in zip(cases, seeds, labels, strict=True))
+        return list(zip(cases, labels, epochs, strict=False))
+
+    def conclude(epochs: list[tuple[IterCase, str, Any]], trial: Trial) -> None:
+        for case, lab, epoch in epochs:
+            validate_epoch(reached(epoch), case, lab)
+
+    return Probe(label, call, conclude)
 
 
-def _shuffled_probe(label: str, case: IterCase, seed: int, hidden: bool, index: int,
-                    time_limit: float | None) -> Probe:
+def _shuffled_probe(label: str, case: IterCase, seed: int) -> Probe:
     """The order is not the stored one, and the batches are not runs of neighbours."""
 
-    def test(fn: Any) -> None:
-        lab = _label(case.label, hidden, index)
-        epoch = one_epoch(fn, case, np.random.default_rng(seed), lab, time_limit)
+    def call(fn: Any, trial: Trial) -> _Epoch:
+        return one_epoch(fn, case, np.random.default_rng(seed), trial.label(case.label), trial)
+
+    def conclude(epoch: _Epoch, trial: Trial) -> None:
+        lab = trial.label(case.label)
         validate_epoch(epoch, case, lab)
         if np.array_equal(epoch.order, np.arange(case.n)):
-            raise _known(ITER_NAME, _bank_entry(mistakes.ITER_BANK, "no_shuffle"))
+            raise _iter_mistake("no_shuffle")
         if _runs_of_neighbours(epoch, case):
-            raise _known(ITER_NAME, _bank_entry(mistakes.ITER_BANK, "shuffles_batches_only"))
+            raise _iter_mistake("shuffles_batches_only")
         neighbours = [np.array_equal(np.sort(r), np.arange(r.min(), r.min() + len(r))) for r in epoch.rows]
         if all(neighbours):
             raise Problem(L.ITER_NOT_MIXED.format(label=lab))
 
-    return Probe(label, test)
+    return Probe(label, call, conclude)
 
 
-def _new_order_probe(label: str, case: IterCase, seed: int, hidden: bool, index: int,
-                     time_limit: float | None) -> Probe:
+def _new_order_probe(label: str, case: IterCase, seed: int) -> Probe:
     """Two epochs drawn with the same generator, one after the other, come in different orders."""
 
-    def test(fn: Any) -> None:
-        lab = _label(case.label, hidden, index)
+    def call(fn: Any, trial: Trial) -> list[Any]:
         rng = np.random.default_rng(seed)
-        first = one_epoch(fn, case, rng, lab, time_limit)
-        validate_epoch(first, case, lab)
-        second = one_epoch(fn, case, rng, lab, time_limit)
-        validate_epoch(second, case, lab)
+        return gather_outcomes(partial(one_epoch, fn, case, rng, trial.label(case.label), trial) for _ in range(2))
+
+    def conclude(epochs: list[Any], trial: Trial) -> None:
+        for epoch in epochs:
+            validate_epoch(reached(epoch), case, trial.label(case.label))
+        first, second = epochs
         if np.array_equal(first.order, second.order):
-            raise _known(ITER_NAME, _bank_entry(mistakes.ITER_BANK, "same_order_every_epoch"))
+            raise _iter_mistake("same_order_every_epoch")
 
-    return Probe(label, test)
+    return Probe(label, call, conclude)
 
 
-def _same_seed_probe(label: str, case: IterCase, seed: int, hidden: bool, index: int,
-                     time_limit: float | None) -> Probe:
+def _same_seed_probe(label: str, case: IterCase, seed: int) -> Probe:
     """Two generators made with the same seed give the same batches: the order comes from rng."""
 
-    def test(fn: Any) -> None:
-        lab = _label(case.label, hidden, index)
-        first = one_epoch(fn, case, np.random.default_rng(seed), lab, time_limit)
-        second = one_epoch(fn, case, np.random.default_rng(seed), lab, time_limit)
+    def call(fn: Any, trial: Trial) -> tuple[_Epoch, _Epoch]:
+        lab = trial.label(case.label)
+        return (one_epoch(fn, case, np.random.default_rng(seed), lab, trial),
+                one_epoch(fn, case, np.random.default_rng(seed), lab, trial))
+
+    def conclude(epochs: tuple[_Epoch, _Epoch], trial: Trial) -> None:
+        first, second = epochs
+        lab = trial.label(case.label)
         validate_epoch(first, case, lab)
         validate_epoch(second, case, lab)
         if first.sizes != second.sizes or not np.array_equal(first.order, second.order):
-            raise _known(ITER_NAME, _bank_entry(mistakes.ITER_BANK, "ignores_rng"))
+            raise _iter_mistake("ignores_rng")
 
-    return Probe(label, test)
+    return Probe(label, call, conclude)
 
 
 def _random_iter_cases(rng: np.random.Generator) -> list[IterCase]:
@@ -306,10 +334,8 @@ def _random_iter_cases(rng: np.random.Generator) -> list[IterCase]:
     return cases
 
 
-def iter_probes(*, seed: int | None = None, hidden: bool = False,
-                time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Probe]:
-    """The behaviour probes for ``iterate_minibatches``."""
-    rng = battery_rng(ITER_SEED, seed, hidden)
+def iter_probes(rng: np.random.Generator, hidden: bool, cases: Sequence[tuple]) -> list[Probe]:
+    """The rows of ``iterate_minibatches``'s check."""
     seeds = [int(s) for s in rng.integers(0, 2**31, size=16)]
     big = IterCase("n = 60, batch_size = 8, 3 features", 60, 8, 3)
     if hidden:
@@ -317,10 +343,10 @@ def iter_probes(*, seed: int | None = None, hidden: bool = False,
         n = int(rng.integers(40, 90))
         big = IterCase(f"n = {n}, batch_size = 7", n, 7, 2)
         return [
-            _epoch_probe("one epoch", random_cases, seeds[:len(random_cases)], hidden, 1, time_limit),
-            _shuffled_probe("shuffled", big, seeds[8], hidden, 2, time_limit),
-            _new_order_probe("a new order each epoch", big, seeds[9], hidden, 3, time_limit),
-            _same_seed_probe("the same seed, the same batches", big, seeds[10], hidden, 4, time_limit),
+            _epoch_probe("one epoch", random_cases, seeds[:len(random_cases)]),
+            _shuffled_probe("shuffled", big, seeds[8]),
+            _new_order_probe("a new order each epoch", big, seeds[9]),
+            _same_seed_probe("the same seed, the same batches", big, seeds[10]),
         ]
     first = IterCase("n = 10, batch_size = 3", 10, 3)
     shapes = [
@@ -333,21 +359,23 @@ def iter_probes(*, seed: int | None = None, hidden: bool = False,
     ]
     return [
         _epoch_probe("one epoch of n = 10, batch_size = 3: every example exactly once, X and y rows still paired, "
-                     "batches of 3, 3, 3, 1", [first], seeds[:1], hidden, 1, time_limit),
+                     "batches of 3, 3, 3, 1", [first], seeds[:1]),
         _epoch_probe("other sizes: batch_size divides n, batch_size 1, batch_size >= n, float32 X, integer y",
-                     shapes, seeds[1:1 + len(shapes)], hidden, 2, time_limit),
-        _shuffled_probe("the order is shuffled (n = 60, batch_size = 8)", big, seeds[8], hidden, 3, time_limit),
-        _new_order_probe("a new order each epoch: two calls with the same rng differ", big, seeds[9], hidden, 4,
-                         time_limit),
+                     shapes, seeds[1:1 + len(shapes)]),
+        _shuffled_probe("the order is shuffled (n = 60, batch_size = 8)", big, seeds[8]),
+        _new_order_probe("a new order each epoch: two calls with the same rng differ", big, seeds[9]),
         _same_seed_probe("the order comes from rng: two generators with the same seed give the same batches",
-                         big, seeds[10], hidden, 5, time_limit),
+                         big, seeds[10]),
     ]
 
 
-iterate_minibatches = make_probe_check(ITER_NAME, ITER_SIGNATURE, iter_probes, (
+ITERATE_MINIBATCHES = Behaviour(name=ITER_NAME, arg_names=ITER_ARGS, seed=ITER_SEED, probes=iter_probes,
+                                takes_cases=False)
+
+iterate_minibatches = make_behaviour_check(ITERATE_MINIBATCHES, (
     "Check ``fn(X, y, batch_size, rng)``: one epoch of (X_batch, y_batch) pairs, shuffled with rng, every "
     "example exactly once, pairs aligned, the last smaller batch kept, a new order each epoch, X and y "
-    "unchanged."), takes_cases=False)
+    "unchanged."))
 
 # --- steps_per_epoch --------------------------------------------------------------
 
@@ -439,13 +467,10 @@ def steps_per_epoch(
     raise CheckFailed(message, case=(n, batch_size), mistake=mistakes.STEPS_FLOAT)
 
 
-steps_per_epoch.__name__ = steps_per_epoch.__qualname__ = "steps_per_epoch"
-
 # --- sgd_fit ------------------------------------------------------------------------
 
 SGD_NAME = "sgd_fit"
 SGD_ARGS = ("X", "y", "lr", "batch_size", "num_epochs", "rng")
-SGD_SIGNATURE = f"{SGD_NAME}({', '.join(SGD_ARGS)})"
 SGD_SEED = 403
 SGD_RTOL = 1e-4
 """Runs take many steps and a learner may compute in float32: a looser tolerance than 1e-5."""
@@ -516,39 +541,9 @@ class SgdCase:
         return self.X.shape[1]
 
 
-def run_sgd(fn: Any, case: SgdCase, label: str, time_limit: float | None, seed: int | None = None) -> SgdRun:
+def run_sgd(fn: Any, case: SgdCase, label: str, trial: Trial, seed: int | None = None) -> SgdRun:
     """The learner's run on ``case`` (inputs copied; X and y must come back unchanged)."""
-    value = call_learner(SGD_NAME, fn, case.args(seed), label, SGD_ARGS[:5], time_limit)
-    return read_sgd(value, label, case.d)
-
-
-Outcome = SgdRun | Problem
-"""One of the learner's runs as gathered: what it returned, or the Problem it met."""
-
-
-def gather_runs(fn: Any, runs: Sequence[tuple[SgdCase, str, int | None]], time_limit: float | None
-                ) -> list[Outcome]:
-    """The learner's runs ``runs`` ((case, label, seed) each), made in order before a probe judges any of them.
-
-    A run that meets a Problem keeps it in its place and ends the gathering: the judging stops there at the
-    latest. So every call the judging needs is made before it reads a reference or a bank, which in the
-    grading kernel are withheld.
-    """
-    outcomes: list[Outcome] = []
-    for case, label, seed in runs:
-        try:
-            outcomes.append(run_sgd(fn, case, label, time_limit, seed))
-        except Problem as problem:
-            outcomes.append(problem)
-            break
-    return outcomes
-
-
-def reached(outcome: Outcome) -> SgdRun:
-    """A gathered run, now that the judging reaches it: the run, or the Problem it met raised."""
-    if isinstance(outcome, Problem):
-        raise outcome
-    return outcome
+    return read_sgd(trial.call(fn, case.args(seed), label), label, case.d)
 
 
 def reference_sgd(fn: Callable[..., Any], case: SgdCase, seed: int | None = None) -> SgdRun:
@@ -556,26 +551,8 @@ def reference_sgd(fn: Callable[..., Any], case: SgdCase, seed: int | None = None
     return read_sgd(quietly(fn, case.args(seed)), "", case.d)
 
 
-def _known_sgd(runs: Sequence[tuple[SgdCase, SgdRun]]) -> Mistake | None:
-    """The first value bank entry whose runs equal the learner's on every one of ``runs``."""
-    return first_like(mistakes.SGD_BANK, lambda fn: all(reference_sgd(fn, case).same_as(got) for case, got in runs))
-
-
-def _explain_values(runs: Sequence[tuple[SgdCase, str, SgdRun]], hidden: bool) -> Problem:
-    mistake = _known_sgd([(case, got) for case, _, got in runs])
-    if mistake is not None:
-        return _known(SGD_NAME, mistake)
-    for case, label, got in runs:
-        expected = reference_sgd(reference.sgd_fit, case)
-        _check_counts(case, label, got)
-        for (part, g), (_, e) in zip(got.parts(), expected.parts(), strict=True):
-            if g.shape != e.shape or not np.allclose(g, e, rtol=SGD_RTOL, atol=SGD_ATOL, equal_nan=True):
-                if hidden:
-                    return Problem(M.WRONG_VALUE_HIDDEN.format(name=SGD_NAME, what=M.PART_ANSWER.format(part=part),
-                                                               label=label))
-                return Problem(L.SGD_WRONG_VALUE.format(part=part, got=format_number(g), expected=format_number(e),
-                                                        label=label))
-    raise AssertionError("no run differs")  # pragma: no cover
+def _sgd_mistake(bank: Sequence[Mistake], mistake_id: str) -> Problem:
+    return named_mistake(SGD_NAME, bank, mistake_id)
 
 
 def _check_counts(case: SgdCase, label: str, got: SgdRun) -> None:
@@ -583,7 +560,7 @@ def _check_counts(case: SgdCase, label: str, got: SgdRun) -> None:
     expected = case.num_epochs * per_epoch
     if len(got.step_losses) != expected:
         if case.n % case.batch_size and len(got.step_losses) == case.num_epochs * (case.n // case.batch_size):
-            raise _known(SGD_NAME, _bank_entry(mistakes.SGD_BEHAVIOUR_BANK, "drop_last"))
+            raise _sgd_mistake(mistakes.SGD_BEHAVIOUR_BANK, "drop_last")
         raise Problem(L.SGD_STEP_COUNT.format(got=len(got.step_losses), label=label, n=case.n,
                                               batch_size=case.batch_size, num_epochs=case.num_epochs,
                                               expected=expected))
@@ -591,101 +568,108 @@ def _check_counts(case: SgdCase, label: str, got: SgdRun) -> None:
         raise Problem(L.SGD_EPOCH_COUNT.format(got=len(got.epoch_losses), num_epochs=case.num_epochs, label=label))
 
 
-def _values_probe(label: str, cases: Sequence[SgdCase], hidden: bool, index: int,
-                  time_limit: float | None) -> Probe:
-    """Runs whose batches every correct method builds alike equal the reference's, step by step.
-
-    Every run is made (the first Problem ends the probe) before the reference is read."""
-
-    def test(fn: Any) -> None:
-        runs = []
-        for sub, case in enumerate(cases, 1):
-            lab = _label(case.label, hidden, index, sub if len(cases) > 1 else None)
-            runs.append((case, lab, run_sgd(fn, case, lab, time_limit)))
-        if not all(got.same_as(reference_sgd(reference.sgd_fit, case)) for case, _, got in runs):
-            raise _explain_values(runs, hidden)
-
-    return Probe(label, test)
+def _same_sgd(got: SgdRun, expected: SgdRun, case: SgdCase) -> bool:
+    return got.same_as(expected)
 
 
-def _counts_probe(label: str, cases: Sequence[SgdCase], hidden: bool, index: int,
-                  time_limit: float | None) -> Probe:
-    """One step loss per update and one epoch loss per epoch, case by case: all runs gathered, then judged."""
+def _explain_sgd(case: SgdCase, label: str, got: SgdRun, expected: SgdRun, trial: Trial) -> Problem:
+    """The sentence for a run that differs from the reference's, when no bank entry explains it: its counts'
+    (raised by :func:`_check_counts`), or else its first part that differs."""
+    _check_counts(case, label, got)
+    part, g, e = next((part, g, e) for (part, g), (_, e) in zip(got.parts(), expected.parts(), strict=True)
+                      if g.shape != e.shape or not np.allclose(g, e, rtol=SGD_RTOL, atol=SGD_ATOL, equal_nan=True))
+    if trial.hidden:
+        return Problem(M.WRONG_VALUE_HIDDEN.format(name=SGD_NAME, what=M.PART_ANSWER.format(part=part), label=label))
+    return Problem(L.SGD_WRONG_VALUE.format(part=part, got=format_number(g), expected=format_number(e), label=label))
 
-    def test(fn: Any) -> None:
-        runs = [(case, _label(case.label, hidden, index, sub), None) for sub, case in enumerate(cases, 1)]
-        for (case, lab, _), outcome in zip(runs, gather_runs(fn, runs, time_limit), strict=False):
+
+SGD = Comparison(name=SGD_NAME, reference=reference.sgd_fit, bank=mistakes.SGD_BANK, run=run_sgd,
+                 trusted=reference_sgd, same=_same_sgd, explain=_explain_sgd)
+"""Runs whose batches every correct method builds alike equal the reference's, step by step."""
+
+def _counts_probe(label: str, cases: Sequence[SgdCase]) -> Probe:
+    """One step loss per update and one epoch loss per epoch, case by case."""
+
+    def call(fn: Any, trial: Trial) -> list[tuple[SgdCase, str, Any]]:
+        labels = trial.labels([case.label for case in cases])
+        runs = gather_outcomes(partial(run_sgd, fn, case, lab, trial) for case, lab in zip(cases, labels, strict=True))
+        return list(zip(cases, labels, runs, strict=False))
+
+    def conclude(runs: list[tuple[SgdCase, str, Any]], trial: Trial) -> None:
+        for case, lab, outcome in runs:
             _check_counts(case, lab, reached(outcome))
 
-    return Probe(label, test)
+    return Probe(label, call, conclude)
 
 
-def _epoch_loss_probe(label: str, case: SgdCase, hidden: bool, index: int, time_limit: float | None) -> Probe:
+def _one_run(case: SgdCase) -> Callable[[Any, Trial], SgdRun]:
+    """The ``call`` of a probe that judges one run of the learner's sgd_fit on ``case``."""
+    return lambda fn, trial: run_sgd(fn, case, trial.label(case.label), trial)
+
+
+def _epoch_loss_probe(label: str, case: SgdCase) -> Probe:
     """The last epoch loss is the whole data set's loss with the returned parameters."""
 
-    def test(fn: Any) -> None:
-        lab = _label(case.label, hidden, index)
-        got = run_sgd(fn, case, lab, time_limit)
+    def conclude(got: SgdRun, trial: Trial) -> None:
+        lab = trial.label(case.label)
         _check_counts(case, lab, got)
         full = reference.linear_mse(got.w, float(got.b), case.X, case.y)
         last = float(got.epoch_losses[-1])
         if not np.isclose(last, full, rtol=SGD_RTOL, atol=SGD_ATOL):
             per_epoch = reference.steps_per_epoch(case.n, case.batch_size)
             if np.isclose(last, np.mean(got.step_losses[-per_epoch:]), rtol=SGD_RTOL, atol=SGD_ATOL):
-                raise _known(SGD_NAME, _bank_entry(mistakes.SGD_BANK, "epoch_loss_mean_of_steps"))
+                raise _sgd_mistake(mistakes.SGD_BANK, "epoch_loss_mean_of_steps")
             raise Problem(L.SGD_EPOCH_LOSS.format(got=format_number(np.asarray(last)),
                                                   expected=format_number(np.asarray(full)), label=lab))
 
-    return Probe(label, test)
+    return Probe(label, _one_run(case), conclude)
 
 
-def _learns_probe(label: str, case: SgdCase, hidden: bool, index: int, time_limit: float | None) -> Probe:
+def _learns_probe(label: str, case: SgdCase) -> Probe:
     """On a learnable problem the epoch loss falls well below the untrained loss, and the run ends
     near the least-squares solution."""
 
-    def test(fn: Any) -> None:
-        lab = _label(case.label, hidden, index)
-        got = run_sgd(fn, case, lab, time_limit)
+    def conclude(got: SgdRun, trial: Trial) -> None:
+        lab = trial.label(case.label)
         _check_counts(case, lab, got)
         start = float(np.mean(np.asarray(case.y, dtype=float) ** 2))
         losses = got.epoch_losses
         if not (np.all(np.isfinite(losses)) and losses[-1] < 0.5 * start and losses[-1] <= losses[0]):
-            if hidden:
+            if trial.hidden:
                 raise Problem(L.SGD_NOT_FALLING_HIDDEN.format(label=lab))
             raise Problem(L.SGD_NOT_FALLING.format(first=format_number(losses[:1].reshape(())),
                                                    last=format_number(losses[-1:].reshape(())),
                                                    start=format_number(np.asarray(start)), label=lab))
         w_best, b_best = reference.least_squares(case.X, case.y)
         if not (np.all(np.abs(got.w - w_best) <= CLOSE_TOL) and abs(float(got.b) - b_best) <= CLOSE_TOL):
-            if hidden:
+            if trial.hidden:
                 raise Problem(L.SGD_NOT_CLOSE_HIDDEN.format(label=lab))
             raise Problem(L.SGD_NOT_CLOSE.format(w=format_number(got.w), b=format_number(got.b),
                                                  w_best=format_number(w_best),
                                                  b_best=format_number(np.asarray(b_best)), epochs=case.num_epochs,
                                                  tol=CLOSE_TOL, label=lab))
 
-    return Probe(label, test)
+    return Probe(label, _one_run(case), conclude)
 
 
-def _seeds_probe(label: str, case: SgdCase, seeds: tuple[int, int], hidden: bool, index: int,
-                 time_limit: float | None) -> Probe:
-    """Different seeds give different runs (the batches are shuffled by rng); the same seed, the same run.
+def _seeds_probe(label: str, case: SgdCase, seeds: tuple[int, int]) -> Probe:
+    """Different seeds give different runs (the batches are shuffled by rng); the same seed, the same run."""
 
-    The three runs are gathered before the first is judged."""
+    def call(fn: Any, trial: Trial) -> list[Any]:
+        lab = trial.label(case.label)
+        return gather_outcomes(partial(run_sgd, fn, case, lab, trial, seed) for seed in (seeds[0], seeds[1], seeds[0]))
 
-    def test(fn: Any) -> None:
-        lab = _label(case.label, hidden, index)
-        outcomes = gather_runs(fn, [(case, lab, seed) for seed in (seeds[0], seeds[1], seeds[0])], time_limit)
-        a, b = reached(outcomes[0]), reached(outcomes[1])
-        _check_counts(case, lab, a)
+    def conclude(runs: list[Any], trial: Trial) -> None:
+        a, b = reached(runs[0]), reached(runs[1])
+        _check_counts(case, trial.label(case.label), a)
         if a.same_as(b):
-            raise _known(SGD_NAME, _bank_entry(mistakes.SGD_BEHAVIOUR_BANK, "no_shuffle"))
-        again = reached(outcomes[2])
+            raise _sgd_mistake(mistakes.SGD_BEHAVIOUR_BANK, "no_shuffle")
+        again = reached(runs[2])
         if not (a.step_losses.shape == again.step_losses.shape
                 and np.allclose(a.step_losses, again.step_losses, rtol=1e-9, atol=0.0)):
-            raise _known(SGD_NAME, _bank_entry(mistakes.SGD_BEHAVIOUR_BANK, "ignores_rng"))
+            raise _sgd_mistake(mistakes.SGD_BEHAVIOUR_BANK, "ignores_rng")
 
-    return Probe(label, test)
+    return Probe(label, call, conclude)
 
 
 def noisy_problem(rng: np.random.Generator, n: int, d: int, dtype: Any = np.float64,
@@ -720,10 +704,8 @@ def _random_value_cases(rng: np.random.Generator) -> list[SgdCase]:
     return cases
 
 
-def sgd_probes(*, seed: int | None = None, hidden: bool = False,
-               time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Probe]:
-    """The behaviour and value probes for ``sgd_fit``."""
-    rng = battery_rng(SGD_SEED, seed, hidden)
+def sgd_probes(rng: np.random.Generator, hidden: bool, cases: Sequence[tuple]) -> list[Probe]:
+    """The rows of ``sgd_fit``'s check: its behaviour, and its values where every method builds the batches alike."""
     X, y = noisy_problem(rng, 200, 3)
     learnable = SgdCase("200 noisy examples, 3 features, lr = 0.02, batch_size = 16, 20 epochs", X, y, 0.02, 16, 20, 7)
     epoch_case = SgdCase("200 noisy examples, batch_size = 32, 3 epochs", X, y, 0.05, 32, 3, 8)
@@ -737,11 +719,11 @@ def sgd_probes(*, seed: int | None = None, hidden: bool = False,
     random_cases = _random_value_cases(rng)
     if hidden:
         return [
-            _values_probe("runs on batches every method builds alike", random_cases, hidden, 1, time_limit),
-            _counts_probe("one loss per update and per epoch", count_cases, hidden, 2, time_limit),
-            _epoch_loss_probe("the epoch loss", epoch_case, hidden, 3, time_limit),
-            _learns_probe("learns", learnable, hidden, 4, time_limit),
-            _seeds_probe("shuffled by rng", seeds_case, (11, 12), hidden, 5, time_limit),
+            SGD.probe("runs on batches every method builds alike", random_cases),
+            _counts_probe("one loss per update and per epoch", count_cases),
+            _epoch_loss_probe("the epoch loss", epoch_case),
+            _learns_probe("learns", learnable),
+            _seeds_probe("shuffled by rng", seeds_case, (11, 12)),
         ]
     Xw, yw = noisy_problem(np.random.default_rng(4), 8, 2)
     full = [
@@ -754,24 +736,21 @@ def sgd_probes(*, seed: int | None = None, hidden: bool = False,
     alike = [SgdCase("10 copies of one example, batch_size = 4 (batches of 4, 4, 2), lr = 0.05, 2 epochs", Xa, ya,
                      0.05, 4, 2)]
     return [
-        _values_probe("one batch holding all the data is plain gradient descent: matches the reference step by step",
-                      full, hidden, 1, time_limit),
-        _values_probe("10 copies of one example in batches of 4, 4, 2: matches the reference step by step", alike,
-                      hidden, 2, time_limit),
+        SGD.probe("one batch holding all the data is plain gradient descent: matches the reference step by step",
+                  full),
+        SGD.probe("10 copies of one example in batches of 4, 4, 2: matches the reference step by step", alike),
         _counts_probe("one step loss per update (num_epochs * steps_per_epoch) and one epoch loss per epoch",
-                      count_cases, hidden, 3, time_limit),
-        _epoch_loss_probe("each epoch loss is the whole data set's loss at the end of the epoch", epoch_case, hidden,
-                          4, time_limit),
-        _values_probe("random problems whose batches every method builds alike, float32 included", random_cases,
-                      hidden, 5, time_limit),
-        _learns_probe("the epoch loss falls and the run ends near the least-squares solution", learnable, hidden, 6,
-                      time_limit),
-        _seeds_probe("shuffled by rng: other seeds, other runs; the same seed, the same run", seeds_case, (11, 12),
-                     hidden, 7, time_limit),
+                      count_cases),
+        _epoch_loss_probe("each epoch loss is the whole data set's loss at the end of the epoch", epoch_case),
+        SGD.probe("random problems whose batches every method builds alike, float32 included", random_cases),
+        _learns_probe("the epoch loss falls and the run ends near the least-squares solution", learnable),
+        _seeds_probe("shuffled by rng: other seeds, other runs; the same seed, the same run", seeds_case, (11, 12)),
     ]
 
 
-sgd_fit = make_probe_check(SGD_NAME, SGD_SIGNATURE, sgd_probes, (
+SGD_FIT = Behaviour(name=SGD_NAME, arg_names=SGD_ARGS, seed=SGD_SEED, probes=sgd_probes, takes_cases=False)
+
+sgd_fit = make_behaviour_check(SGD_FIT, (
     "Check ``fn(X, y, lr, batch_size, num_epochs, rng)``: minibatch SGD from zeros returning (params, "
     "step_losses, epoch_losses), by behaviour (counts, the loss falling, ending near least squares, shuffling "
-    "by rng) and, on batches every method builds alike, step by step against the reference."), takes_cases=False)
+    "by rng) and, on batches every method builds alike, step by step against the reference."))
