@@ -27,11 +27,11 @@ from .withheld import Withheld
 
 __all__ = [
     "ARRAY", "ATOL", "DEFAULT_TIME_LIMIT", "FLOAT32_ATOL", "RTOL", "SCALAR", "Behaviour", "Case", "Comparison",
-    "ConclusionCalledLearner",
-    "Exercise", "Mistake", "Observe", "Output", "Probe", "Problem", "Several", "Trial", "ValueDict", "bank_overlaps",
-    "battery_rng", "call_learner", "call_live", "calls_through", "copy_args", "diagnose", "extra_cases", "first_like",
-    "header", "hidden_labels", "low_precision", "make_behaviour_check", "make_check", "make_probe_check", "quietly",
-    "run", "run_behaviour", "run_probes", "same_value", "value_dicts",
+    "ConclusionCalledLearner", "Exercise", "Mistake", "Observe", "Output", "Probe", "Problem", "Several", "Trial",
+    "ValueDict", "bank_overlaps", "battery_rng", "call_learner", "call_live", "calls_through", "copy_args",
+    "diagnose", "extra_cases", "first_like", "gather_in_turn", "header", "hidden_labels", "low_precision",
+    "make_behaviour_check", "make_check", "make_probe_check", "named_mistake", "quietly", "reached", "run",
+    "run_behaviour", "run_probes", "same_value", "value_dicts",
 ]
 
 DEFAULT_TIME_LIMIT = 3.0
@@ -438,6 +438,14 @@ def first_like(bank: Iterable[Mistake], behaves_like: Callable[[Callable[..., An
     return None
 
 
+def named_mistake(name: str, bank: Sequence[Mistake], mistake_id: str) -> Problem:
+    """The known-mistake sentence of the entry ``mistake_id`` of ``bank`` (exercise ``name``): for a property that
+    a known mistake fails, whatever else the learner's results hold. The bank is read only here, when a verdict
+    names the entry (it is withheld in the grading kernel)."""
+    mistake = next(m for m in bank if m.id == mistake_id)
+    return Problem(M.KNOWN_MISTAKE.format(name=name, explanation=mistake.explanation), mistake=mistake.id)
+
+
 def diagnose(ex: Exercise, outcomes: Sequence[_Outcome]) -> Mistake | None:
     """The first bank entry whose outputs equal the learner's on every case."""
     return first_like(ex.mistakes, lambda fn: all(
@@ -626,6 +634,30 @@ class Trial:
         """:func:`call_learner` for this exercise, with this trial's time limit."""
         names = self.arg_names if arg_names is None else arg_names
         return call_learner(self.name, fn, args, label, names, self.time_limit, observe)
+
+
+def gather_in_turn(calls: Iterable[Callable[[], Any]]) -> list[Any]:
+    """What each of ``calls`` gave, made in turn, for a probe whose conclusion judges them one after the other.
+
+    A call that meets a :class:`Problem` keeps it in its place and ends the gathering; the conclusion raises it
+    when it gets there (:func:`reached`), so that a problem the conclusion finds in an earlier result is told
+    first, as it would be if each result were judged as soon as it came.
+    """
+    outcomes: list[Any] = []
+    for call in calls:
+        try:
+            outcomes.append(call())
+        except Problem as problem:
+            outcomes.append(problem)
+            break
+    return outcomes
+
+
+def reached(outcome: Any) -> Any:
+    """A gathered outcome, now that the conclusion reaches it: what the call gave, or its Problem raised."""
+    if isinstance(outcome, Problem):
+        raise outcome
+    return outcome
 
 
 def _nothing_to_conclude(seen: Any, trial: Trial) -> None:

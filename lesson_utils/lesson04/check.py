@@ -12,7 +12,7 @@ step.
 Each probe's ``call`` makes every call of the learner's code that its judging
 may need, and its ``conclude`` judges them with what is withheld in the grading
 kernel (the reference, the banks of mistakes). A probe with several calls
-judged one after the other gathers them with :func:`gather_outcomes`, so that
+judged one after the other gathers them with :func:`~lesson_utils.harness.gather_in_turn`, so that
 the first problem met is still the one a learner is told.
 """
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -43,8 +43,11 @@ from ..harness import (
     Problem,
     Several,
     Trial,
+    gather_in_turn,
     make_behaviour_check,
+    named_mistake,
     quietly,
+    reached,
     run,
 )
 from ..outputs import format_number, returned_count
@@ -52,37 +55,6 @@ from ..withheld import withheld
 from . import messages as L
 
 mistakes, reference = withheld(__package__, "mistakes", "reference")
-
-
-def named_mistake(name: str, bank: Sequence[Mistake], mistake_id: str) -> Problem:
-    """The known-mistake sentence of the entry ``mistake_id`` of ``bank``: a property the learner's results fail
-    names it, whatever the batches they were drawn in."""
-    mistake = next(m for m in bank if m.id == mistake_id)
-    return Problem(M.KNOWN_MISTAKE.format(name=name, explanation=mistake.explanation), mistake=mistake.id)
-
-
-def gather_outcomes(calls: Iterable[Callable[[], Any]]) -> list[Any]:
-    """What each of ``calls`` gave, made in turn, before a probe judges any of them.
-
-    A call that meets a :class:`Problem` keeps it in its place and ends the gathering; the judging raises it
-    when it gets there (:func:`reached`), so a problem the judging finds in an earlier result comes first, as it
-    would if each result were judged as soon as it came.
-    """
-    outcomes: list[Any] = []
-    for call in calls:
-        try:
-            outcomes.append(call())
-        except Problem as problem:
-            outcomes.append(problem)
-            break
-    return outcomes
-
-
-def reached(outcome: Any) -> Any:
-    """A gathered outcome, now that the judging reaches it: what the call gave, or the Problem it met raised."""
-    if isinstance(outcome, Problem):
-        raise outcome
-    return outcome
 
 
 # --- iterate_minibatches ----------------------------------------------------------
@@ -248,7 +220,7 @@ def _epoch_probe(label: str, cases: Sequence[IterCase], seeds: Sequence[int]) ->
 
     def call(fn: Any, trial: Trial) -> list[tuple[IterCase, str, Any]]:
         labels = trial.labels([case.label for case in cases])
-        epochs = gather_outcomes(partial(one_epoch, fn, case, np.random.default_rng(seed), lab, trial)
+        epochs = gather_in_turn(partial(one_epoch, fn, case, np.random.default_rng(seed), lab, trial)
                                  for case, seed, lab in zip(cases, seeds, labels, strict=True))
         return list(zip(cases, labels, epochs, strict=False))
 
@@ -284,7 +256,7 @@ def _new_order_probe(label: str, case: IterCase, seed: int) -> Probe:
 
     def call(fn: Any, trial: Trial) -> list[Any]:
         rng = np.random.default_rng(seed)
-        return gather_outcomes(partial(one_epoch, fn, case, rng, trial.label(case.label), trial) for _ in range(2))
+        return gather_in_turn(partial(one_epoch, fn, case, rng, trial.label(case.label), trial) for _ in range(2))
 
     def conclude(epochs: list[Any], trial: Trial) -> None:
         for epoch in epochs:
@@ -592,7 +564,7 @@ def _counts_probe(label: str, cases: Sequence[SgdCase]) -> Probe:
 
     def call(fn: Any, trial: Trial) -> list[tuple[SgdCase, str, Any]]:
         labels = trial.labels([case.label for case in cases])
-        runs = gather_outcomes(partial(run_sgd, fn, case, lab, trial) for case, lab in zip(cases, labels, strict=True))
+        runs = gather_in_turn(partial(run_sgd, fn, case, lab, trial) for case, lab in zip(cases, labels, strict=True))
         return list(zip(cases, labels, runs, strict=False))
 
     def conclude(runs: list[tuple[SgdCase, str, Any]], trial: Trial) -> None:
@@ -657,7 +629,7 @@ def _seeds_probe(label: str, case: SgdCase, seeds: tuple[int, int]) -> Probe:
 
     def call(fn: Any, trial: Trial) -> list[Any]:
         lab = trial.label(case.label)
-        return gather_outcomes(partial(run_sgd, fn, case, lab, trial, seed) for seed in (seeds[0], seeds[1], seeds[0]))
+        return gather_in_turn(partial(run_sgd, fn, case, lab, trial, seed) for seed in (seeds[0], seeds[1], seeds[0]))
 
     def conclude(runs: list[Any], trial: Trial) -> None:
         a, b = reached(runs[0]), reached(runs[1])

@@ -32,7 +32,9 @@ from ..harness import (
     Trial,
     call_learner,
     first_like,
+    gather_in_turn,
     make_check,
+    reached,
     run_behaviour,
 )
 from ..outputs import format_number
@@ -443,23 +445,6 @@ def activations(V: type, time_limit: float | None) -> list[str]:
     return found
 
 
-def _result_or_problem(read: Callable[[], Any]) -> Any:
-    """What ``read()`` gives, or the :class:`Problem` it raised, kept for the conclusion to raise in its turn: a
-    probe's calls are all made before anything is judged, yet each is told as if they had been made one by one
-    (a wrong number is told before a later run of the same probe fails)."""
-    try:
-        return read()
-    except Problem as problem:
-        return problem
-
-
-def _raise_if_problem(seen: Any) -> Any:
-    """``seen`` itself, or, where it is a kept :class:`Problem` (:func:`_result_or_problem`), that problem raised."""
-    if isinstance(seen, Problem):
-        raise seen
-    return seen
-
-
 def _learner_run(V: type, run: GradRun, label: str, trial: Trial) -> np.ndarray:
     """The numbers the learner's class ``V`` gives on ``run``, or the sentence for what cannot be read."""
     raw, note = trial.call(lambda: _raw_value_run(V, run), (), label)
@@ -490,11 +475,11 @@ def _runs_probe(text: str, runs: Sequence[GradRun], history: History) -> Probe:
 
     def call(V: type, trial: Trial) -> list[Any]:
         label = trial.label(text)
-        return [_result_or_problem(lambda run=run: _learner_run(V, run, label, trial)) for run in runs]
+        return gather_in_turn(lambda run=run: _learner_run(V, run, label, trial) for run in runs)
 
     def conclude(seen: list[Any], trial: Trial) -> None:
-        for run, got in zip(runs, seen, strict=True):
-            got = _raise_if_problem(got)
+        for run, got in zip(runs, seen, strict=False):  # the gathering stops at a run with a problem
+            got = reached(got)
             history.append((run, got))
             if not run.close(got, expected(run)):
                 raise _wrong_run(history, run, got, trial.label(text), trial)
@@ -521,11 +506,11 @@ def _start_probe(text: str) -> Probe:
     def call(V: type, trial: Trial) -> list[Any]:
         label = trial.label(START_LABEL)
         value = trial.call(lambda: V(2.0), (), label)
-        return [_result_or_problem(lambda attr=attr: _start_attribute(value, attr, label)) for attr, _ in START]
+        return gather_in_turn(lambda attr=attr: _start_attribute(value, attr, label) for attr, _ in START)
 
     def conclude(seen: list[Any], trial: Trial) -> None:
-        for (attr, want), read in zip(START, seen, strict=True):
-            shown, number = _raise_if_problem(read)
+        for (attr, want), read in zip(START, seen, strict=False):
+            shown, number = reached(read)
             if number != want:
                 raise Problem(L.VALUE_WRONG_START.format(attr=attr, got=shown, expected=want,
                                                          label=trial.label(START_LABEL)))
