@@ -2,8 +2,12 @@
 cases, compare with the reference, and explain the first problem in one plain
 sentence.
 
-A lesson's ``check`` module describes an :class:`Exercise` (its reference, its
-cases and its bank of known :class:`Mistake` s) and calls :func:`run`.
+A lesson's ``check`` module declares each exercise as a table: a value check is
+an :class:`Exercise` (its reference, its cases and its bank of known
+:class:`Mistake` s) made into ``check.NAME`` by :func:`make_check`; a behaviour
+check is a :class:`Behaviour` whose rows are :class:`Probe` s (what each calls
+of the learner's code, then what it concludes), made by
+:func:`make_behaviour_check`. Everything the checks share is here.
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ __all__ = [
     "ConclusionCalledLearner", "Exercise", "Mistake", "Observe", "Output", "Probe", "Problem", "Several", "Trial",
     "ValueDict", "bank_overlaps", "battery_rng", "call_learner", "call_live", "calls_through", "copy_args",
     "diagnose", "extra_cases", "first_like", "gather_in_turn", "header", "hidden_labels", "low_precision",
-    "make_behaviour_check", "make_check", "make_probe_check", "named_mistake", "quietly", "reached", "run",
-    "run_behaviour", "run_probes", "same_value", "value_dicts",
+    "make_behaviour_check", "make_check", "named_mistake", "quietly", "reached", "run",
+    "run_behaviour", "same_value", "value_dicts",
 ]
 
 DEFAULT_TIME_LIMIT = 3.0
@@ -781,39 +785,6 @@ def _stopped(hidden: bool, label: str, index: int, n: int, passed: int) -> None:
     print(M.SUMMARY_STOPPED.format(index=index, n=n))
 
 
-def _run_rows(name: str, signature: str, fn: Any, probes: Sequence[Probe], hidden: bool,
-              attempt: Callable[[int, Probe], None]) -> None:
-    if not callable(fn):
-        raise CheckFailed(M.NOT_CALLABLE.format(name=name, what=f"a {type(fn).__name__}"))
-    n = len(probes)
-    print((M.HIDDEN_PROBES_HEADER if hidden else M.PROBES_HEADER).format(signature=signature, n=n))
-    recorded = 0
-    for index, probe in enumerate(probes, 1):
-        label = M.HIDDEN_LABEL.format(index=index) if hidden else probe.label
-        try:
-            attempt(index, probe)
-        except Problem as problem:
-            _stopped(hidden, label, index, n, index - 1 - recorded)
-            raise CheckFailed(problem.message, case=label, mistake=problem.mistake) from None
-        except Withheld:  # the grading kernel: the probe's calls are recorded, its verdict is the grader's
-            recorded += 1
-            continue
-        if not hidden:
-            print(M.CASE_PASS.format(label=label))
-    if recorded:
-        print(M.RECORDED.format(name=name, n=recorded))
-        return
-    print((M.SUMMARY_PASS_HIDDEN if hidden else M.SUMMARY_PASS).format(n=n))
-
-
-def run_probes(name: str, signature: str, fn: Any, probes: Sequence[Probe], *, hidden: bool = False) -> None:
-    """Check behaviour rather than values: run each probe, print a line per probe, stop at the first problem.
-
-    Raises :class:`CheckFailed` carrying the probe's sentence and mistake id.
-    """
-    _run_rows(name, signature, fn, probes, hidden, lambda index, probe: probe.call(fn))
-
-
 class ConclusionCalledLearner(RuntimeError):
     """A probe's ``conclude`` called the learner's code: a fault of the check, which grading could not replay."""
 
@@ -838,43 +809,31 @@ def run_behaviour(
 
     ``probes``: these rows instead of the exercise's own battery.
     """
+    if not callable(fn):
+        raise CheckFailed(M.NOT_CALLABLE.format(name=behaviour.name, what=f"a {type(fn).__name__}"))
     rows = behaviour.rows(seed=seed, hidden=hidden, cases=cases) if probes is None else probes
-
-    def attempt(index: int, probe: Probe) -> None:
+    n = len(rows)
+    print((M.HIDDEN_PROBES_HEADER if hidden else M.PROBES_HEADER).format(signature=behaviour.signature, n=n))
+    recorded = 0
+    for index, probe in enumerate(rows, 1):
+        label = M.HIDDEN_LABEL.format(index=index) if hidden else probe.label
         trial = Trial(behaviour.name, behaviour.arg_names, hidden, time_limit, index)
-        seen = probe.call(fn, trial)
-        with calls_through(_no_call_in_a_conclusion):
-            probe.conclude(seen, trial)
-
-    _run_rows(behaviour.name, behaviour.signature, fn, rows, hidden, attempt)
-
-
-def make_probe_check(name: str, signature: str, probes: Callable[..., Sequence[Probe]], doc: str, *,
-                     takes_cases: bool = True, time_limit: float | None = DEFAULT_TIME_LIMIT) -> Callable[..., None]:
-    """The learner-facing ``check.NAME(fn)`` of a behaviour exercise: ``probes(seed=, hidden=, time_limit=)``
-    (and ``cases=`` where the exercise ``takes_cases``) gives the probes, :func:`run_probes` runs them.
-
-    ``time_limit`` is the default of the check's own ``time_limit``: seconds one call of the learner's code may take.
-    """
-    default_time_limit = time_limit
-
-    def check(
-        fn: Any,
-        *,
-        seed: int | None = None,
-        cases: Sequence[Sequence[Any]] | None = None,
-        hidden: bool = False,
-        time_limit: float | None = default_time_limit,
-    ) -> None:
-        if cases is not None and not takes_cases:
-            raise TypeError(f"{name}() got an unexpected keyword argument 'cases'")
-        extra = {"cases": cases} if takes_cases else {}
-        run_probes(name, signature, fn, probes(seed=seed, hidden=hidden, time_limit=time_limit, **extra),
-                   hidden=hidden)
-
-    check.__name__ = check.__qualname__ = name
-    check.__doc__ = doc
-    return check
+        try:
+            seen = probe.call(fn, trial)
+            with calls_through(_no_call_in_a_conclusion):
+                probe.conclude(seen, trial)
+        except Problem as problem:
+            _stopped(hidden, label, index, n, index - 1 - recorded)
+            raise CheckFailed(problem.message, case=label, mistake=problem.mistake) from None
+        except Withheld:  # the grading kernel: the probe's calls are recorded, its verdict is the grader's
+            recorded += 1
+            continue
+        if not hidden:
+            print(M.CASE_PASS.format(label=label))
+    if recorded:
+        print(M.RECORDED.format(name=behaviour.name, n=recorded))
+        return
+    print((M.SUMMARY_PASS_HIDDEN if hidden else M.SUMMARY_PASS).format(n=n))
 
 
 def make_behaviour_check(behaviour: Behaviour, doc: str) -> Callable[..., None]:

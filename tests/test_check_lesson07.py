@@ -326,7 +326,7 @@ def test_probe_lines_are_printed(capsys):
     check.train_val_split(reference.train_val_split)
     check.EarlyStopping(reference.EarlyStopping)
     lines = capsys.readouterr().out.splitlines()
-    split, stop = lesson07.split_probes(), lesson07.stop_probes()
+    split, stop = lesson07.TRAIN_VAL_SPLIT.rows(), lesson07.EARLY_STOPPING.rows()
     assert lines[0] == M.PROBES_HEADER.format(signature="train_val_split(X, y, val_fraction, rng)", n=len(split))
     assert lines[1:len(split) + 1] == [M.CASE_PASS.format(label=p.label) for p in split]
     rest = lines[len(split) + 2:]

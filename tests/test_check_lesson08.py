@@ -17,8 +17,8 @@ from lesson_utils.lesson08 import mistakes, reference
 torch = pytest.importorskip("torch", reason="lesson 08 trains torch models: its checks need torch")
 
 CHECKS = {"train_one_epoch": check.train_one_epoch, "evaluate": check.evaluate}
-PROBES = {"train_one_epoch": lesson08.train_probes, "evaluate": lesson08.eval_probes}
-SIGNATURES = {"train_one_epoch": lesson08.TRAIN_SIGNATURE, "evaluate": lesson08.EVAL_SIGNATURE}
+PROBES = {"train_one_epoch": lesson08.TRAIN_ONE_EPOCH.rows, "evaluate": lesson08.EVALUATE.rows}
+SIGNATURES = {"train_one_epoch": lesson08.TRAIN_ONE_EPOCH.signature, "evaluate": lesson08.EVALUATE.signature}
 
 
 def failure(check_fn, fn, **kwargs) -> check.CheckFailed:
@@ -296,7 +296,7 @@ def test_train_returning_a_detached_tensor():
 
     error = failure(check.train_one_epoch, detached)
     assert error.mistake is None
-    assert error.message == L.RETURNED_TENSOR.format(name="train_one_epoch", label=FIRST_LABEL)
+    assert error.message == L.LOSS_AS_TENSOR.format(name="train_one_epoch", label=FIRST_LABEL)
 
 
 def test_train_returning_nan():
@@ -454,7 +454,7 @@ def test_evaluate_that_switches_back_to_training_mode(fn):
         error = failure(check.evaluate, fn, hidden=hidden, seed=seed)
         assert error.mistake == "back_to_train_mode"
         assert error.message == M.KNOWN_MISTAKE.format(name="evaluate", explanation=mistake.explanation)
-    assert failure(check.evaluate, fn).case == lesson08.eval_probes()[2].label
+    assert failure(check.evaluate, fn).case == lesson08.EVALUATE.rows()[2].label
 
 
 @pytest.mark.parametrize("name", CHECKS)

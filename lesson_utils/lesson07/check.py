@@ -6,17 +6,17 @@ checks sizes, alignment, disjointness, shuffling and the use of ``rng``.
 EarlyStopping is driven through scripted validation-loss sequences while its
 params change in place after every step, like a real training loop's.
 
-Every probe first gathers what the learner's code gives on all the calls its judging may need (see
-:class:`Gathered`), then judges those results with the reference and the bank of known mistakes. In the grading
-kernel, where those are withheld, the calls are thus all recorded before the judging stops, and the grader's
-judging finds every one of them in the record.
+Every row's call part makes all the calls of the learner's code its conclusion may need, in turn, up to the first
+that has a problem (:func:`~lesson_utils.harness.gather_in_turn`); the conclusion then judges those results with
+the reference and the bank of known mistakes, meeting that problem where it would have met it calling the
+learner's code there and then.
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -24,16 +24,17 @@ import numpy as np
 
 from .. import messages as M
 from ..harness import (
-    DEFAULT_TIME_LIMIT,
-    Mistake,
+    Behaviour,
+    Comparison,
     Probe,
     Problem,
-    battery_rng,
-    call_learner,
-    first_like,
-    hidden_labels,
-    make_probe_check,
+    Trial,
+    extra_cases,
+    gather_in_turn,
+    make_behaviour_check,
+    named_mistake,
     quietly,
+    reached,
 )
 from ..outputs import format_number, is_torch_tensor, several
 from ..withheld import withheld
@@ -43,47 +44,10 @@ from .data import noisy_curve
 mistakes, reference = withheld(__package__, "mistakes", "reference")
 
 
-def call_trusted(name: str, fn: Callable[..., Any], args: Sequence[Any], label: str, arg_names: Sequence[str] = (),
-                 time_limit: float | None = None) -> Any:
-    """Call trusted code (the reference or a bank entry) directly, on a copy of ``args`` with warnings off.
-
-    It takes :func:`call_learner`'s arguments, so that the same driver runs the learner's code and trusted code,
-    but it never goes through the grader's record."""
-    return quietly(fn, args)
-
-
-class Gathered:
-    """The results of a probe's calls of the learner's code, all made before the probe judges anything.
-
-    The calls are made in order and stop at the first :class:`Problem`. :meth:`get` hands back each result, or
-    raises that Problem for the call where the calls stopped, so that the judging meets it at the very point it
-    would have met it calling the learner's code there and then.
-    """
-
-    def __init__(self, calls: Iterable[Callable[[], Any]]):
-        self.results: list[Any] = []
-        self.problem: Problem | None = None
-        for call in calls:
-            try:
-                self.results.append(call())
-            except Problem as problem:
-                self.problem = problem
-                break
-
-    def get(self, index: int) -> Any:
-        """The result of call ``index``; the Problem that stopped the calls if they did not get that far."""
-        if index < len(self.results):
-            return self.results[index]
-        if self.problem is None:
-            raise IndexError(index)
-        raise self.problem
-
-
 # --- train_val_split --------------------------------------------------------------
 
 SPLIT_NAME = "train_val_split"
 SPLIT_ARGS = ("X", "y", "val_fraction", "rng")
-SPLIT_SIGNATURE = f"{SPLIT_NAME}({', '.join(SPLIT_ARGS)})"
 SPLIT_PARTS = ("X_train", "X_val", "y_train", "y_val")
 SPLIT_SEED = 701
 SHUFFLE_MIN_ROWS = 10
@@ -109,13 +73,8 @@ class SplitCase:
         return reference.n_validation(self.n, self.val_fraction)
 
 
-def _mistake_problem(name: str, bank: Sequence[Mistake], mistake_id: str) -> Problem:
-    mistake = next(m for m in bank if m.id == mistake_id)
-    return Problem(M.KNOWN_MISTAKE.format(name=name, explanation=mistake.explanation), mistake=mistake.id)
-
-
 def _split_mistake(mistake_id: str) -> Problem:
-    return _mistake_problem(SPLIT_NAME, mistakes.SPLIT_BANK, mistake_id)
+    return named_mistake(SPLIT_NAME, mistakes.SPLIT_BANK, mistake_id)
 
 
 def _read_split(value: Any, label: str) -> list[np.ndarray]:
@@ -228,41 +187,45 @@ def analyse_split(case: SplitCase, parts: Sequence[np.ndarray], label: str) -> t
     return x_train, x_val
 
 
-def _split_parts(fn: Any, case: SplitCase, label: str, time_limit: float | None, seed: int) -> list[np.ndarray]:
+def _learner_split(fn: Any, case: SplitCase, label: str, trial: Trial, seed: int) -> list[np.ndarray]:
     """The learner's split of ``case`` with an rng seeded by ``seed``, as four arrays (a Problem if it is not)."""
     rng = np.random.default_rng(seed)
-    value = call_learner(SPLIT_NAME, fn, (case.X, case.y, case.val_fraction, rng), label, ("X", "y"), time_limit)
-    return _read_split(value, label)
+    return _read_split(trial.call(fn, (case.X, case.y, case.val_fraction, rng), label), label)
 
 
 def _same_split(a: Sequence[np.ndarray], b: Sequence[np.ndarray]) -> bool:
     return all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
 
 
-def _split_probe(label: str, cases: Sequence[SplitCase], hidden: bool, time_limit: float | None,
-                 index: int) -> Probe:
+def _split_row(label: str, cases: Sequence[SplitCase]) -> Probe:
     """Each case split with its own seed, then judged in turn."""
 
-    def test(fn: Any) -> None:
-        labelled = list(zip(cases, hidden_labels([c.label for c in cases], hidden, index), strict=True))
-        parts = Gathered(partial(_split_parts, fn, case, lab, time_limit, case.seed) for case, lab in labelled)
-        for i, (case, lab) in enumerate(labelled):
-            analyse_split(case, parts.get(i), lab)
+    def call(fn: Any, trial: Trial) -> list[tuple[SplitCase, str, Any]]:
+        labels = trial.labels([case.label for case in cases])
+        splits = gather_in_turn(partial(_learner_split, fn, case, lab, trial, case.seed)
+                                for case, lab in zip(cases, labels, strict=True))
+        return list(zip(cases, labels, splits, strict=False))
 
-    return Probe(label, test)
+    def conclude(splits: list[tuple[SplitCase, str, Any]], trial: Trial) -> None:
+        for case, lab, parts in splits:
+            analyse_split(case, reached(parts), lab)
+
+    return Probe(label, call, conclude)
 
 
-def _rng_probe(label: str, case: SplitCase, other_seeds: Sequence[int], hidden: bool, time_limit: float | None,
-               index: int) -> Probe:
+def _rng_row(label: str, case: SplitCase, other_seeds: Sequence[int]) -> Probe:
     """Same seed, same split; other seeds, other splits."""
+    seeds = [case.seed, case.seed, *other_seeds]
 
-    def test(fn: Any) -> None:
-        lab = hidden_labels([case.label], hidden, index)[0]
-        seeds = [case.seed, case.seed, *other_seeds]
-        parts = Gathered(partial(_split_parts, fn, case, lab, time_limit, seed) for seed in seeds)
+    def call(fn: Any, trial: Trial) -> list[Any]:
+        return gather_in_turn(partial(_learner_split, fn, case, trial.label(case.label), trial, seed)
+                              for seed in seeds)
+
+    def conclude(splits: list[Any], trial: Trial) -> None:
+        lab = trial.label(case.label)
 
         def rows(i: int) -> tuple[np.ndarray, np.ndarray]:
-            return analyse_split(case, parts.get(i), lab)
+            return analyse_split(case, reached(splits[i]), lab)
 
         first, again = rows(0), rows(1)
         if not _same_split(first, again):
@@ -273,7 +236,7 @@ def _rng_probe(label: str, case: SplitCase, other_seeds: Sequence[int], hidden: 
         if all(_same_split(first, o) for o in others):
             raise _split_mistake("ignores_rng")
 
-    return Probe(label, test)
+    return Probe(label, call, conclude)
 
 
 def _spread(rng: np.random.Generator, size: int, low: float, high: float) -> np.ndarray:
@@ -338,11 +301,9 @@ def _edge_cases(rng: np.random.Generator) -> list[SplitCase]:
     ]
 
 
-def split_probes(*, seed: int | None = None, cases: Sequence[Sequence[Any]] | None = None, hidden: bool = False,
-                 time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Probe]:
-    """The probes for ``train_val_split``. Extra cases are (X, y, val_fraction, rng_seed) tuples."""
-    rng = battery_rng(SPLIT_SEED, seed, hidden)
-    extra = [SplitCase(f"extra case {i}", *args) for i, args in enumerate(cases or (), 1)]
+def split_probes(rng: np.random.Generator, hidden: bool, cases: Sequence[tuple]) -> list[Probe]:
+    """The rows of ``train_val_split``'s check. Extra cases are (X, y, val_fraction, rng_seed) tuples."""
+    extra = [SplitCase(label, *args) for label, args in extra_cases(cases)]
     X, y = _table(rng, 50, (3,), (), "float64")
     main = SplitCase("50 rows of 3 features, val_fraction 0.2: 40 training rows, 10 validation rows", X, y, 0.2,
                      int(rng.integers(1_000_000)))
@@ -353,18 +314,20 @@ def split_probes(*, seed: int | None = None, cases: Sequence[Sequence[Any]] | No
     random_cases = _random_split_cases(rng) + extra
     edges = _edge_cases(rng)
     return [
-        _split_probe(main.label, [main], hidden, time_limit, 1),
-        _split_probe("every row in exactly one part, next to its own y (random shapes, float32, integers, lists)",
-                     random_cases, hidden, time_limit, 2),
-        _split_probe("the rows are shuffled before the cut (30 rows sorted by x)", [ordered], hidden, time_limit, 3),
-        _rng_probe("the shuffle comes from rng: the same seed gives the same split, other seeds other splits",
-                   main, other_seeds, hidden, time_limit, 4),
-        _split_probe("n_val = round(val_fraction * n) at the edges (0 rows, all but one row, a single row, 1-D X)",
-                     edges, hidden, time_limit, 5),
+        _split_row(main.label, [main]),
+        _split_row("every row in exactly one part, next to its own y (random shapes, float32, integers, lists)",
+                   random_cases),
+        _split_row("the rows are shuffled before the cut (30 rows sorted by x)", [ordered]),
+        _rng_row("the shuffle comes from rng: the same seed gives the same split, other seeds other splits",
+                 main, other_seeds),
+        _split_row("n_val = round(val_fraction * n) at the edges (0 rows, all but one row, a single row, 1-D X)",
+                   edges),
     ]
 
 
-train_val_split = make_probe_check(SPLIT_NAME, SPLIT_SIGNATURE, split_probes, (
+TRAIN_VAL_SPLIT = Behaviour(name=SPLIT_NAME, arg_names=SPLIT_ARGS, seed=SPLIT_SEED, probes=split_probes)
+
+train_val_split = make_behaviour_check(TRAIN_VAL_SPLIT, (
     "Check ``fn(X, y, val_fraction, rng)``: returns (X_train, X_val, y_train, y_val), shuffled with rng, "
     "round(val_fraction * n) validation rows, X and y aligned, every row in exactly one part.\n\nAny "
     "permutation passes. Extra ``cases`` are (X, y, val_fraction, rng_seed) tuples with unique rows."))
@@ -372,6 +335,7 @@ train_val_split = make_probe_check(SPLIT_NAME, SPLIT_SIGNATURE, split_probes, (
 # --- EarlyStopping ----------------------------------------------------------------
 
 STOP_NAME = "EarlyStopping"
+STOP_ARGS = ("patience", "min_delta")
 STOP_SIGNATURE = "EarlyStopping(patience, min_delta=0.0)"
 STOP_SEED = 702
 AFTER = -2
@@ -380,8 +344,8 @@ NONE = -3
 """The 'epoch' of params that are None."""
 _MISSING = object()
 
-Call = Callable[..., Any]
-"""How :func:`run_stopper` calls the class and its objects: :func:`call_learner`'s arguments and result."""
+Call = Callable[[Callable[..., Any], tuple], Any]
+"""How :func:`run_stopper` makes each use of the class and its object: ``call(fn, args)`` gives ``fn(*args)``."""
 
 
 @dataclass(frozen=True)
@@ -484,23 +448,23 @@ def _look_up(obj: Any, attr: str) -> tuple[bool, Any]:
         return False, None
 
 
-def _attribute(stopper: Any, attr: str, label: str, time_limit: float | None, call: Call) -> Any:
+def _attribute(stopper: Any, attr: str, label: str, call: Call) -> Any:
     """The stopper's ``attr``, read through ``call``; a Problem if it has none."""
-    found, value = call(STOP_NAME, partial(_look_up, stopper, attr), (), label, (), time_limit)
+    found, value = call(partial(_look_up, stopper, attr), ())
     if not found:
         raise Problem(L.STOP_MISSING.format(attr=f"`{attr}`", label=label))
     return value
 
 
-def run_stopper(cls: Any, case: StopCase, label: str, time_limit: float | None = DEFAULT_TIME_LIMIT,
-                call: Call = call_learner) -> StopTrace:
+def run_stopper(cls: Any, case: StopCase, label: str, call: Call = quietly) -> StopTrace:
     """Drive ``cls`` through ``case`` like a training loop: change the params in place, call step, stop when told.
 
     After the loop the params change once more (training code often goes on using them), then the stopper's
     best_loss, best_epoch, best_params and restore() are read. Every use of the class and its object goes through
-    ``call``: :func:`call_learner` for the learner's class, :func:`call_trusted` for the reference and bank entries.
+    ``call``: the trial's for the learner's class (:func:`_learner_trace`), :func:`quietly` (the default) for the
+    reference and bank entries.
     """
-    stopper = call(STOP_NAME, cls, case.args, label, (), time_limit)
+    stopper = call(cls, case.args)
     if not callable(getattr(stopper, "step", None)):
         args = ", ".join(map(str, case.args))
         raise Problem(L.STOP_NOT_A_CLASS.format(args=args, what="None" if stopper is None else
@@ -509,7 +473,7 @@ def run_stopper(cls: Any, case: StopCase, label: str, time_limit: float | None =
     stop_at = None
     for epoch, loss in enumerate(case.losses):
         _set_params(params, epoch, case.shapes)
-        answer = call(STOP_NAME, lambda loss=loss: stopper.step(loss, params), (), label, (), time_limit)
+        answer = call(lambda loss=loss: stopper.step(loss, params), ())
         if not isinstance(answer, bool | np.bool_):
             what = "None" if answer is None else f"a {type(answer).__name__}"
             raise Problem(L.STEP_NOT_BOOL.format(what=what, epoch=epoch, label=label))
@@ -517,11 +481,11 @@ def run_stopper(cls: Any, case: StopCase, label: str, time_limit: float | None =
             stop_at = epoch
             break
     _set_params(params, len(case.losses) + 3, case.shapes)
-    best_loss = _attribute(stopper, "best_loss", label, time_limit, call)
-    best_epoch = _attribute(stopper, "best_epoch", label, time_limit, call)
-    best_params = _attribute(stopper, "best_params", label, time_limit, call)
-    restore = _attribute(stopper, "restore", label, time_limit, call)
-    restored = call(STOP_NAME, restore, (), label, (), time_limit) if callable(restore) else _MISSING
+    best_loss = _attribute(stopper, "best_loss", label, call)
+    best_epoch = _attribute(stopper, "best_epoch", label, call)
+    best_params = _attribute(stopper, "best_params", label, call)
+    restore = _attribute(stopper, "restore", label, call)
+    restored = call(restore, ()) if callable(restore) else _MISSING
     if restored is _MISSING:
         raise Problem(L.STOP_MISSING.format(attr="`restore()` method", label=label))
     loss = _as_loss(best_loss)
@@ -530,6 +494,20 @@ def run_stopper(cls: Any, case: StopCase, label: str, time_limit: float | None =
     best_loss = loss
     return StopTrace(stop_at, _as_epoch(best_epoch), best_loss, _epoch_of(best_params, case),
                      _epoch_of(restored, case))
+
+
+def _learner_trace(fn: Any, case: StopCase, label: str, trial: Trial) -> StopTrace:
+    """The learner's class driven through ``case``, every use of it and its object made through ``trial.call``."""
+    return run_stopper(fn, case, label, lambda use, args: trial.call(use, args, label, arg_names=()))
+
+
+def _trusted_trace(fn: Callable[..., Any], case: StopCase) -> StopTrace:
+    """The reference's or a bank entry's trace on ``case``, called directly."""
+    return run_stopper(fn, case, case.label)
+
+
+def _same_trace(got: StopTrace, expected: StopTrace, case: StopCase) -> bool:
+    return got.same_as(expected)
 
 
 def _when(stop_at: int | None, expected: bool) -> str:
@@ -550,8 +528,8 @@ def _params_sentence(what: str, got: int | None, expected: int | None, label: st
     return Problem(L.STOP_PARAMS.format(what=what, got=description, expected=expected, label=label))
 
 
-def _difference(got: StopTrace, expected: StopTrace, label: str) -> Problem:
-    """The sentence for the first way ``got`` differs from ``expected``."""
+def _explain_stop(case: StopCase, label: str, got: StopTrace, expected: StopTrace, trial: Trial) -> Problem:
+    """The sentence for the first way ``got`` differs from ``expected``, when no bank entry explains it."""
     if got.stop_at != expected.stop_at:
         return Problem(L.STOP_WHEN.format(got=_when(got.stop_at, False), expected=_when(expected.stop_at, True),
                                           label=label))
@@ -566,67 +544,68 @@ def _difference(got: StopTrace, expected: StopTrace, label: str) -> Problem:
     return _params_sentence(L.RESTORED, got.restored, expected.restored, label)
 
 
-class StopRuns:
-    """The learner's class driven once through every case of the check, each under the label its probe shows.
+STOP = Comparison(name=STOP_NAME, reference=reference.EarlyStopping, bank=mistakes.STOP_BANK, run=_learner_trace,
+                  trusted=_trusted_trace, same=_same_trace, explain=_explain_stop)
 
-    The first probe to ask makes all the runs (see :class:`Gathered`), so that a probe that finds a difference
-    names a known mistake from the learner's traces on the whole battery without calling its code again.
+
+@dataclass(frozen=True)
+class StopRuns:
+    """The learner's class driven through every case of the check: each row's cases with the labels that row shows,
+    and the traces of all of them in that order, up to the first run with a problem (kept in its place, see
+    :func:`~lesson_utils.harness.gather_in_turn`)."""
+
+    rows: list[list[tuple[StopCase, str]]]
+    traces: list[Any]
+
+    def row(self, number: int) -> list[tuple[int, StopCase, str]]:
+        """Row ``number``'s cases (counted from 1), each with where its trace is among the traces."""
+        start = sum(len(row) for row in self.rows[:number - 1])
+        return [(start + i, case, label) for i, (case, label) in enumerate(self.rows[number - 1])]
+
+    def known_problem(self) -> Problem | None:
+        """The bank entry that behaves like the learner's class on every case of the check (None if a run had a
+        problem)."""
+        if any(isinstance(trace, Problem) for trace in self.traces):
+            return None
+        cases = [case for row in self.rows for case, _ in row]
+        return STOP.known_problem(list(zip(cases, self.traces, strict=True)))
+
+
+@dataclass
+class StopBattery:
+    """Every case of the check, one group of cases per row, in the order of the rows.
+
+    The first row's call drives the learner's class through every case, each under the label its own row shows
+    (row ``i`` is the ``i``-th group), so that a row that finds a difference names a known mistake from the
+    learner's traces on the whole battery without calling its code again.
     """
 
-    def __init__(self, time_limit: float | None):
-        self.time_limit = time_limit
-        self.labelled: list[tuple[StopCase, str]] = []
-        self._fn: Any = None
-        self._runs: Gathered | None = None
+    groups: list[list[StopCase]]
+    _seen: tuple[Any, StopRuns] | None = field(default=None, repr=False)
 
-    def add(self, cases: Sequence[StopCase], labels: Sequence[str]) -> range:
-        """Add a probe's cases with their labels; where they are among the runs."""
-        start = len(self.labelled)
-        self.labelled += zip(cases, labels, strict=True)
-        return range(start, len(self.labelled))
-
-    @property
-    def cases(self) -> list[StopCase]:
-        """Every case of the check, in order: the battery a known mistake must match."""
-        return [case for case, _ in self.labelled]
-
-    def of(self, fn: Any) -> Gathered:
+    def runs(self, fn: Any, trial: Trial) -> StopRuns:
         """The runs of ``fn`` on every case, made the first time they are asked for."""
-        if self._runs is None or self._fn is not fn:
-            self._fn = fn
-            self._runs = Gathered(partial(run_stopper, fn, case, label, self.time_limit)
-                                  for case, label in self.labelled)
-        return self._runs
+        if self._seen is None or self._seen[0] is not fn:
+            rows = [list(zip(group, replace(trial, index=number).labels([c.label for c in group]), strict=True))
+                    for number, group in enumerate(self.groups, 1)]
+            traces = gather_in_turn(partial(_learner_trace, fn, case, label, trial)
+                                    for row in rows for case, label in row)
+            self._seen = fn, StopRuns(rows, traces)
+        return self._seen[1]
 
 
-def _known_stop_mistake(cases: Sequence[StopCase], runs: Gathered) -> Mistake | None:
-    """The first bank entry that behaves like the learner's class on every case (None if a run had a Problem)."""
-    if runs.problem is not None:
-        return None
-    return first_like(mistakes.STOP_BANK, lambda fn: all(
-        run_stopper(fn, case, case.label, None, call_trusted).same_as(got)
-        for case, got in zip(cases, runs.results, strict=True)))
+def _judge_stop_row(runs: StopRuns, trial: Trial) -> None:
+    """This row's runs against the reference's; at the first difference, the known mistake it shows, or else what
+    differs."""
+    for i, case, label in runs.row(trial.index):
+        got = reached(runs.traces[i])
+        expected = STOP.trusted(STOP.reference, case)
+        if not STOP.same(got, expected, case):
+            raise runs.known_problem() or STOP.explain(case, label, got, expected, trial)
 
 
-def _stop_probe(label: str, indices: range, runs: StopRuns) -> Probe:
-    """The runs at ``indices`` compared with the reference's; at the first difference, the known mistake it shows,
-    or else what differs."""
-
-    def test(fn: Any) -> None:
-        traces = runs.of(fn)
-        for i in indices:
-            case, lab = runs.labelled[i]
-            got = traces.get(i)
-            expected = run_stopper(reference.EarlyStopping, case, lab, None, call_trusted)
-            if got.same_as(expected):
-                continue
-            mistake = _known_stop_mistake(runs.cases, traces)
-            if mistake is not None:
-                raise Problem(M.KNOWN_MISTAKE.format(name=STOP_NAME, explanation=mistake.explanation),
-                              mistake=mistake.id)
-            raise _difference(got, expected, lab)
-
-    return Probe(label, test)
+def _stop_row(label: str, battery: StopBattery) -> Probe:
+    return Probe(label, battery.runs, _judge_stop_row)
 
 
 NAN = float("nan")
@@ -661,12 +640,10 @@ def _random_stop_cases(rng: np.random.Generator) -> list[StopCase]:
     return cases
 
 
-def stop_probes(*, seed: int | None = None, cases: Sequence[Sequence[Any]] | None = None, hidden: bool = False,
-                time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Probe]:
-    """The probes for ``EarlyStopping``. Extra cases are (patience, min_delta, losses) tuples."""
-    rng = battery_rng(STOP_SEED, seed, hidden)
-    extra = [StopCase(f"extra case {i}", int(p), float(d), tuple(float(v) for v in losses))
-             for i, (p, d, losses) in enumerate(cases or (), 1)]
+def stop_probes(rng: np.random.Generator, hidden: bool, cases: Sequence[tuple]) -> list[Probe]:
+    """The rows of ``EarlyStopping``'s check. Extra cases are (patience, min_delta, losses) tuples."""
+    extra = [StopCase(label, int(p), float(d), tuple(float(v) for v in losses))
+             for label, (p, d, losses) in extra_cases(cases)]
     random_cases = _random_stop_cases(rng) + extra
     groups = [
         ("the overfitting curve: stops 3 epochs after the validation minimum, keeps a copy of the best params "
@@ -679,12 +656,14 @@ def stop_probes(*, seed: int | None = None, cases: Sequence[Sequence[Any]] | Non
         ("a NaN validation loss is not an improvement", [NAN_CASE]),
         ("noisy validation curves with several patience and min_delta values", random_cases),
     ]
-    runs = StopRuns(time_limit)  # every case of every group: FIXED_STOP_CASES, then the random and extra ones
-    return [_stop_probe(label, runs.add(group, hidden_labels([c.label for c in group], hidden, i)), runs)
-            for i, (label, group) in enumerate(groups, 1)]
+    battery = StopBattery([group for _, group in groups])
+    return [_stop_row(label, battery) for label, _ in groups]
 
 
-EarlyStopping = make_probe_check(STOP_NAME, STOP_SIGNATURE, stop_probes, (
+EARLY_STOPPING = Behaviour(name=STOP_NAME, arg_names=STOP_ARGS, seed=STOP_SEED, probes=stop_probes,
+                           shown_signature=STOP_SIGNATURE)
+
+EarlyStopping = make_behaviour_check(EARLY_STOPPING, (
     "Check the class ``EarlyStopping(patience, min_delta=0.0)`` by its behaviour on scripted validation "
     "losses.\n\n``step(val_loss, params)`` must return True exactly when the epochs without improvement reach "
     "patience (improvement: val_loss < best_loss - min_delta); best_loss, best_epoch (0-based), a deep copy "

@@ -7,10 +7,10 @@ recording layer at the end of the model) the mode and gradient switch under whic
 ran. The same set-up is built afresh for the reference epoch and for each known mistake, so results
 can be compared exactly.
 
-Every probe first gathers the learner's calls (:func:`_gather`), then judges what they did. The judging
-reads the lesson's ``reference`` and ``mistakes``, which are withheld in the grading kernel: there a probe
-stops at its first use of them, so every call the grader will ask for must have been made by then. Nothing
-reads them at import either (:func:`_behaviour_problem` looks an entry up when a verdict names it).
+Every row's call part makes the learner's calls (one, or :func:`_gather`'s several), and its conclusion
+judges what they did. Only the conclusion reads the lesson's ``reference`` and ``mistakes``, which are withheld
+in the grading kernel; nothing reads them at import either (:func:`_behaviour_problem` looks an entry up when
+a verdict names it, and :data:`TRAIN` and :data:`EVAL` hold them unread until they judge).
 
 torch is imported inside functions only: ``from lesson_utils import check`` does not import it.
 """
@@ -22,12 +22,13 @@ import itertools
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from .. import messages as M
-from ..harness import Mistake, Probe, Problem, battery_rng, call_learner, first_like, make_probe_check
+from ..harness import Behaviour, Comparison, Probe, Problem, Trial, make_behaviour_check, named_mistake
 from ..outputs import format_number, is_torch_tensor
 from ..withheld import withheld
 from . import messages as L
@@ -35,10 +36,10 @@ from . import messages as L
 mistakes, reference = withheld(__package__, "mistakes", "reference")
 
 TRAIN_NAME = "train_one_epoch"
-TRAIN_SIGNATURE = "train_one_epoch(model, loader, loss_fn, optimizer)"
+TRAIN_ARGS = ("model", "loader", "loss_fn", "optimizer")
 TRAIN_SEED = 801
 EVAL_NAME = "evaluate"
-EVAL_SIGNATURE = "evaluate(model, loader, loss_fn)"
+EVAL_ARGS = ("model", "loader", "loss_fn")
 EVAL_SEED = 802
 TIME_LIMIT = 10.0
 """Seconds one call of the learner's loop may take. A pass over a loader does far more work than the
@@ -100,6 +101,10 @@ class Built:
     loss_fn: Any
     optimizer: Any
     recorder: Any
+
+    def args(self, with_optimizer: bool) -> tuple:
+        """The arguments of train_one_epoch (``with_optimizer``) or of evaluate."""
+        return (self.model, self.loader, self.loss_fn) + ((self.optimizer,) if with_optimizer else ())
 
     def params(self) -> list[np.ndarray]:
         return [p.detach().cpu().numpy().astype(np.float64).copy() for p in self.model.parameters()]
@@ -190,8 +195,7 @@ def _behaviour_problem(name: str, mistake_id: str) -> Problem:
     The bank is read here only, when a verdict names the entry: it is withheld in the grading kernel.
     """
     bank = mistakes.TRAIN_BEHAVIOUR_BANK if name == TRAIN_NAME else mistakes.EVAL_BEHAVIOUR_BANK
-    mistake = next(m for m in bank if m.id == mistake_id)
-    return Problem(M.KNOWN_MISTAKE.format(name=name, explanation=mistake.explanation), mistake=mistake.id)
+    return named_mistake(name, bank, mistake_id)
 
 
 def _is_mean_loss(value: Any) -> bool:
@@ -212,7 +216,7 @@ def read_loss(value: Any, name: str, label: str, tensor_mistake: str | None) -> 
     if is_torch_tensor(value):
         if tensor_mistake is not None and (name == EVAL_NAME or bool(getattr(value, "requires_grad", False))):
             raise _behaviour_problem(name, tensor_mistake)
-        raise Problem(L.RETURNED_TENSOR.format(name=name, label=label))
+        raise Problem(L.LOSS_AS_TENSOR.format(name=name, label=label))
     raise Problem(M.RETURNED_WRONG_TYPE.format(name=name, label=label, type=type(value).__name__, what=L.MEAN_LOSS))
 
 
@@ -245,23 +249,9 @@ class Epoch:
 def _quiet_epoch(fn: Callable[..., Any], setup: Setup, with_optimizer: bool) -> Epoch:
     """The reference's or a bank entry's epoch on a fresh build of ``setup`` (trusted code, called directly)."""
     built = build(setup)
-    args = (built.model, built.loader, built.loss_fn) + ((built.optimizer,) if with_optimizer else ())
-    value = fn(*args)
+    value = fn(*built.args(with_optimizer))
     loss = float(value.item()) if is_torch_tensor(value) else float(value)
     return Epoch(loss=loss, params=built.params())
-
-
-def _known(bank: tuple[Mistake, ...], got: Epoch, setup: Setup, with_optimizer: bool) -> Mistake | None:
-    """The first bank entry whose epoch on ``setup`` equals the learner's."""
-    return first_like(bank, lambda fn: _quiet_epoch(fn, setup, with_optimizer).same_as(got, setup))
-
-
-def _case_label(setup: Setup, hidden: bool, index: str) -> str:
-    return M.HIDDEN_LABEL.format(index=index) if hidden else setup.label
-
-
-def _index(probe: int, j: int, count: int) -> str:
-    return str(probe) if count == 1 else f"{probe}.{j}"
 
 
 # --- the learner's calls, all made before anything is judged ---------------------------
@@ -330,87 +320,97 @@ class Run:
         return Epoch(loss=self.loss(), params=self.seen.params)
 
 
-def _learner_call(name: str, fn: Any, built: Built, label: str, time_limit: float | None,
-                  with_optimizer: bool) -> Seen:
+def _learner_call(fn: Any, built: Built, label: str, trial: Trial) -> Seen:
     """Call the learner's function on the very objects of ``built``; what the check saw of the call."""
-    args = (built.model, built.loader, built.loss_fn) + ((built.optimizer,) if with_optimizer else ())
-    seen = call_learner(name, lambda: fn(*args), (), label, (), time_limit,
-                        observe=lambda value: _observed(built, value))
+    args = built.args(with_optimizer=trial.name == TRAIN_NAME)
+    seen = trial.call(lambda: fn(*args), (), label, observe=lambda value: _observed(built, value))
     return Seen(**seen)
 
 
-def _run(name: str, fn: Any, setup: Setup, label: str, time_limit: float | None) -> Run:
-    """The learner's ``fn`` (exercise ``name``) called once on a fresh build of ``setup``."""
+def _run(fn: Any, setup: Setup, label: str, trial: Trial) -> Run:
+    """The learner's ``fn`` (the trial's exercise) called once on a fresh build of ``setup``."""
     built = build(setup)
     try:
-        seen = _learner_call(name, fn, built, label, time_limit, with_optimizer=name == TRAIN_NAME)
+        seen = _learner_call(fn, built, label, trial)
     except Problem as problem:
-        return Run(name, setup, label, problem=problem)
-    return Run(name, setup, label, seen=seen)
+        return Run(trial.name, setup, label, problem=problem)
+    return Run(trial.name, setup, label, seen=seen)
 
 
-def _gather(name: str, fn: Any, setups: list[Setup], hidden: bool, index: int,
-            time_limit: float | None) -> list[Run]:
-    """The learner's calls on each of ``setups`` in turn (labelled as cases ``index.j``), made before any is
-    judged; they stop after a call that settles the probe by itself (:meth:`Run.settled`)."""
+def _gather(fn: Any, setups: list[Setup], trial: Trial) -> list[Run]:
+    """The learner's calls on each of ``setups`` in turn, made before any is judged; they stop after a call that
+    settles the row by itself (:meth:`Run.settled`)."""
     runs = []
-    for j, setup in enumerate(setups, 1):
-        runs.append(_run(name, fn, setup, _case_label(setup, hidden, _index(index, j, len(setups))), time_limit))
+    for setup, label in zip(setups, trial.labels([setup.label for setup in setups]), strict=True):
+        runs.append(_run(fn, setup, label, trial))
         if runs[-1].settled():
             break
     return runs
 
 
+# --- rows ------------------------------------------------------------------------------
+
+
+def _call_row(label: str, setup: Setup, judge: Callable[[Run], None]) -> Probe:
+    """A row of one call of the learner's function on ``setup``, judged by ``judge(run)``."""
+    return Probe(label, lambda fn, trial: _run(fn, setup, trial.label(setup.label), trial),
+                 lambda run, trial: judge(run))
+
+
+def _learner_epoch(fn: Any, setup: Setup, label: str, trial: Trial) -> Epoch:
+    return _run(fn, setup, label, trial).epoch()
+
+
+def _judge_values(values: Comparison, runs: list[Run], trial: Trial) -> None:
+    """Each gathered call against the reference's on the same set-up, in turn: the first that differs is named as
+    the known mistake it matches on that set-up, or else explained."""
+    for run in runs:
+        got = run.epoch()
+        expected = values.trusted(values.reference, run.setup)
+        if not values.same(got, expected, run.setup):
+            raise values.known_problem([(run.setup, got)]) or values.explain(run.setup, run.label, got, expected,
+                                                                               trial)
+
+
+def _values_row(values: Comparison, label: str, setups: list[Setup]) -> Probe:
+    """A row whose calls on ``setups`` give what the reference gives (:func:`_judge_values`)."""
+    return Probe(label, lambda fn, trial: _gather(fn, setups, trial), partial(_judge_values, values))
+
+
+def _returns_mean_loss(run: Run) -> None:
+    run.loss()
+
+
 # --- train_one_epoch -----------------------------------------------------------------
 
 
-def _train_returns_float(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
-    def test(fn: Any) -> None:
-        _run(TRAIN_NAME, fn, setup, _case_label(setup, hidden, str(index)), time_limit).loss()
-
-    return Probe(label, test)
-
-
-def _train_mode_probe(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
-    def test(fn: Any) -> None:
-        run = _run(TRAIN_NAME, fn, setup, _case_label(setup, hidden, str(index)), time_limit)
-        run.returned()
-        if not run.ran_model:
-            raise Problem(L.NO_FORWARD.format(name=TRAIN_NAME, label=run.label, batches=setup.batches))
-        if not all(training for training, _ in run.seen.log):
-            raise _behaviour_problem(TRAIN_NAME, "no_train_mode")
-
-    return Probe(label, test)
+def _trains_in_training_mode(run: Run) -> None:
+    run.returned()
+    if not run.ran_model:
+        raise Problem(L.NO_FORWARD.format(name=TRAIN_NAME, label=run.label, batches=run.setup.batches))
+    if not all(training for training, _ in run.seen.log):
+        raise _behaviour_problem(TRAIN_NAME, "no_train_mode")
 
 
-def _judge_train(run: Run, hidden: bool) -> None:
-    """Compare one gathered epoch with the reference's on the same set-up; name the mistake if it is a known one."""
-    setup, lab = run.setup, run.label
-    got = run.epoch()
-    expected = _quiet_epoch(reference.train_one_epoch, setup, True)
-    if got.same_as(expected, setup):
-        return
-    mistake = _known(mistakes.TRAIN_BANK, got, setup, True)
-    if mistake is not None:
-        raise Problem(M.KNOWN_MISTAKE.format(name=TRAIN_NAME, explanation=mistake.explanation), mistake=mistake.id)
+def _explain_train(setup: Setup, label: str, got: Epoch, expected: Epoch, trial: Trial) -> Problem:
     params_ok = got.same_params(expected, setup)
-    if hidden:
-        what = "mean loss differs" if params_ok else "parameters differ"
-        raise Problem(L.TRAIN_WRONG_HIDDEN.format(what=what, label=lab))
+    if trial.hidden:
+        what = L.LOSS_DIFFERS if params_ok else L.PARAMS_DIFFER
+        return Problem(L.TRAIN_WRONG_HIDDEN.format(what=what, label=label))
     if not params_ok:
-        raise Problem(L.TRAIN_WRONG_PARAMS.format(label=lab, diff=f"{got.largest_difference(expected):.3g}"))
-    raise Problem(L.TRAIN_WRONG_LOSS.format(label=lab, got=format_number(np.asarray(got.loss)),
-                                            expected=format_number(np.asarray(expected.loss))))
+        return Problem(L.TRAIN_WRONG_PARAMS.format(label=label, diff=f"{got.largest_difference(expected):.3g}"))
+    return Problem(L.TRAIN_WRONG_LOSS.format(label=label, got=format_number(np.asarray(got.loss)),
+                                             expected=format_number(np.asarray(expected.loss))))
 
 
-def _train_values_probe(label: str, setups: list[Setup], hidden: bool, time_limit: float | None,
-                        index: int) -> Probe:
-    def test(fn: Any) -> None:
-        for run in _gather(TRAIN_NAME, fn, setups, hidden, index, time_limit):
-            _judge_train(run, hidden)
+def _same_epoch(got: Epoch, expected: Epoch, setup: Setup) -> bool:
+    return got.same_as(expected, setup)
 
-    return Probe(label, test)
 
+TRAIN = Comparison(name=TRAIN_NAME, reference=reference.train_one_epoch, bank=mistakes.TRAIN_BANK,
+                   run=_learner_epoch, trusted=partial(_quiet_epoch, with_optimizer=True), same=_same_epoch,
+                   explain=_explain_train)
+"""An epoch compared with a correct one: the same parameters and mean loss."""
 
 LINEAR_SGD = Setup("a linear model, MSE, SGD lr 0.1, 10 rows in batches of 4 (4 + 4 + 2)", seed=8101)
 MLP_ADAMW = Setup("an MLP (8 tanh units), cross-entropy over 3 classes, AdamW lr 0.05, 23 rows in batches of 8",
@@ -422,155 +422,114 @@ LEFT_IN_EVAL = replace(LINEAR_SGD, label="a model left in evaluation mode (as ev
                        start_training=False)
 
 
-def train_probes(*, seed: int | None = None, hidden: bool = False,
-                 time_limit: float | None = TIME_LIMIT) -> list[Probe]:
-    """The behaviour probes for ``train_one_epoch``."""
-    rng = battery_rng(TRAIN_SEED, seed, hidden)
+def train_probes(rng: np.random.Generator, hidden: bool, cases: list[tuple]) -> list[Probe]:
+    """The rows of ``train_one_epoch``'s check."""
     randoms = _random_setups(rng)
     if hidden:
         first, second = randoms[0], replace(randoms[1], start_training=False)
         return [
-            _train_returns_float("returns a Python float", first, hidden, time_limit, 1),
-            _train_mode_probe("calls model.train()", second, hidden, time_limit, 2),
-            _train_values_probe("parameters and mean loss match", randoms, hidden, time_limit, 3),
+            _call_row("returns a Python float", first, _returns_mean_loss),
+            _call_row("calls model.train()", second, _trains_in_training_mode),
+            _values_row(TRAIN, "parameters and mean loss match", randoms),
         ]
     return [
-        _train_returns_float("returns the mean loss as a Python float, not a tensor", LINEAR_SGD, hidden, time_limit,
-                             1),
-        _train_mode_probe("calls model.train(): a model left in evaluation mode trains in training mode",
-                          LEFT_IN_EVAL, hidden, time_limit, 2),
-        _train_values_probe("one epoch of a linear model with SGD: same parameters and mean loss as a correct epoch",
-                            [LINEAR_SGD], hidden, time_limit, 3),
-        _train_values_probe("an MLP classifier with AdamW, and float32 with momentum: same parameters and loss",
-                            [MLP_ADAMW, FLOAT32_MOMENTUM], hidden, time_limit, 4),
-        _train_values_probe("random models, optimizers and batch sizes: same parameters and loss", randoms, hidden,
-                            time_limit, 5),
+        _call_row("returns the mean loss as a Python float, not a tensor", LINEAR_SGD, _returns_mean_loss),
+        _call_row("calls model.train(): a model left in evaluation mode trains in training mode", LEFT_IN_EVAL,
+                  _trains_in_training_mode),
+        _values_row(TRAIN, "one epoch of a linear model with SGD: same parameters and mean loss as a correct epoch",
+                    [LINEAR_SGD]),
+        _values_row(TRAIN, "an MLP classifier with AdamW, and float32 with momentum: same parameters and loss",
+                    [MLP_ADAMW, FLOAT32_MOMENTUM]),
+        _values_row(TRAIN, "random models, optimizers and batch sizes: same parameters and loss", randoms),
     ]
 
 
-train_one_epoch = make_probe_check(TRAIN_NAME, TRAIN_SIGNATURE, train_probes, (
+TRAIN_ONE_EPOCH = Behaviour(name=TRAIN_NAME, arg_names=TRAIN_ARGS, seed=TRAIN_SEED, probes=train_probes,
+                            takes_cases=False, time_limit=TIME_LIMIT)
+
+train_one_epoch = make_behaviour_check(TRAIN_ONE_EPOCH, (
     "Check ``fn(model, loader, loss_fn, optimizer)``: one epoch of zero_grad, forward, loss, backward, step "
     "per batch, in training mode, returning the mean loss over the examples as a Python float. Compared with "
-    "a correct epoch on the same seeded model, loader and optimizer."),
-    takes_cases=False, time_limit=TIME_LIMIT)
+    "a correct epoch on the same seeded model, loader and optimizer."))
 
 # --- evaluate ------------------------------------------------------------------------
 
 
-def _eval_run(fn: Any, setup: Setup, lab: str, time_limit: float | None) -> Run:
-    """One call of the learner's evaluate, its mean loss read (a Problem if it is not one, or the model never ran)."""
-    run = _run(EVAL_NAME, fn, setup, lab, time_limit)
+def _evaluates_in_eval_mode(run: Run) -> None:
     run.loss()
-    return run
+    if any(training for training, _ in run.seen.log):
+        raise _behaviour_problem(EVAL_NAME, "no_eval_mode")
 
 
-def _eval_returns_float(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
-    def test(fn: Any) -> None:
-        _eval_run(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
-
-    return Probe(label, test)
-
-
-def _eval_mode_probe(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
-    def test(fn: Any) -> None:
-        run = _eval_run(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
-        if any(training for training, _ in run.seen.log):
-            raise _behaviour_problem(EVAL_NAME, "no_eval_mode")
-
-    return Probe(label, test)
-
-
-def _left_in_eval_probe(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
+def _leaves_eval_mode(run: Run) -> None:
     """The model (every one of its modules) is still in evaluation mode when evaluate returns."""
-
-    def test(fn: Any) -> None:
-        run = _eval_run(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
-        if any(run.seen.training):
-            raise _behaviour_problem(EVAL_NAME, "back_to_train_mode")
-
-    return Probe(label, test)
+    run.loss()
+    if any(run.seen.training):
+        raise _behaviour_problem(EVAL_NAME, "back_to_train_mode")
 
 
-def _no_grad_probe(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
-    def test(fn: Any) -> None:
-        run = _eval_run(fn, setup, _case_label(setup, hidden, str(index)), time_limit)
-        if any(grad_on for _, grad_on in run.seen.log):
-            raise _behaviour_problem(EVAL_NAME, "grad_enabled")
-
-    return Probe(label, test)
+def _runs_without_grad(run: Run) -> None:
+    run.loss()
+    if any(grad_on for _, grad_on in run.seen.log):
+        raise _behaviour_problem(EVAL_NAME, "grad_enabled")
 
 
-def _untouched_probe(label: str, setup: Setup, hidden: bool, time_limit: float | None, index: int) -> Probe:
-    def test(fn: Any) -> None:
-        lab = _case_label(setup, hidden, str(index))
-        before = build(setup)
-        seen = _eval_run(fn, setup, lab, time_limit).seen
-        same_params = Epoch(0.0, seen.params).same_params(Epoch(0.0, before.params()), setup)
-        if not same_params or any(g is not None and np.any(g != 0) for g in seen.grads):
-            raise Problem(L.EVAL_CHANGED_PARAMS.format(label=lab))
-
-    return Probe(label, test)
+def _leaves_params_alone(run: Run) -> None:
+    """The parameters are those of a fresh build of the set-up, and their ``.grad`` is unset or zero."""
+    run.loss()
+    before = build(run.setup).params()
+    same_params = Epoch(0.0, run.seen.params).same_params(Epoch(0.0, before), run.setup)
+    if not same_params or any(g is not None and np.any(g != 0) for g in run.seen.grads):
+        raise Problem(L.EVAL_CHANGED_PARAMS.format(label=run.label))
 
 
-def _judge_eval(run: Run, hidden: bool) -> None:
-    """Compare one gathered mean loss with the reference's on the same set-up; name the mistake if it is known."""
-    setup, lab = run.setup, run.label
-    got = run.epoch()
-    expected = _quiet_epoch(reference.evaluate, setup, False)
-    if got.same_loss(expected, setup):
-        return
-    mistake = _known(mistakes.EVAL_BANK, got, setup, False)
-    if mistake is not None:
-        raise Problem(M.KNOWN_MISTAKE.format(name=EVAL_NAME, explanation=mistake.explanation), mistake=mistake.id)
-    if hidden:
-        raise Problem(L.EVAL_WRONG_HIDDEN.format(label=lab))
-    raise Problem(L.EVAL_WRONG_LOSS.format(label=lab, got=format_number(np.asarray(got.loss)),
-                                           expected=format_number(np.asarray(expected.loss))))
+def _explain_eval(setup: Setup, label: str, got: Epoch, expected: Epoch, trial: Trial) -> Problem:
+    if trial.hidden:
+        return Problem(L.EVAL_WRONG_HIDDEN.format(label=label))
+    return Problem(L.EVAL_WRONG_LOSS.format(label=label, got=format_number(np.asarray(got.loss)),
+                                            expected=format_number(np.asarray(expected.loss))))
 
 
-def _eval_values_probe(label: str, setups: list[Setup], hidden: bool, time_limit: float | None,
-                       index: int) -> Probe:
-    def test(fn: Any) -> None:
-        for run in _gather(EVAL_NAME, fn, setups, hidden, index, time_limit):
-            _judge_eval(run, hidden)
-
-    return Probe(label, test)
+def _same_loss(got: Epoch, expected: Epoch, setup: Setup) -> bool:
+    return got.same_loss(expected, setup)
 
 
-def eval_probes(*, seed: int | None = None, hidden: bool = False,
-                time_limit: float | None = TIME_LIMIT) -> list[Probe]:
-    """The behaviour probes for ``evaluate``."""
-    rng = battery_rng(EVAL_SEED, seed, hidden)
+EVAL = Comparison(name=EVAL_NAME, reference=reference.evaluate, bank=mistakes.EVAL_BANK, run=_learner_epoch,
+                  trusted=partial(_quiet_epoch, with_optimizer=False), same=_same_loss, explain=_explain_eval)
+"""A pass of evaluation compared with a correct one: the same mean loss."""
+
+
+def eval_probes(rng: np.random.Generator, hidden: bool, cases: list[tuple]) -> list[Probe]:
+    """The rows of ``evaluate``'s check."""
     randoms = _random_setups(rng)
     in_training = replace(LINEAR_SGD, label="a model in training mode (as train_one_epoch leaves it)", seed=8201)
     mlp = replace(MLP_ADAMW, seed=8202)
     if hidden:
         return [
-            _eval_returns_float("returns a Python float", randoms[0], hidden, time_limit, 1),
-            _eval_mode_probe("calls model.eval()", randoms[1], hidden, time_limit, 2),
-            _left_in_eval_probe("leaves the model in evaluation mode", randoms[2], hidden, time_limit, 3),
-            _no_grad_probe("runs without gradients", randoms[2], hidden, time_limit, 4),
-            _untouched_probe("leaves the parameters alone", randoms[3], hidden, time_limit, 5),
-            _eval_values_probe("mean loss matches", randoms, hidden, time_limit, 6),
+            _call_row("returns a Python float", randoms[0], _returns_mean_loss),
+            _call_row("calls model.eval()", randoms[1], _evaluates_in_eval_mode),
+            _call_row("leaves the model in evaluation mode", randoms[2], _leaves_eval_mode),
+            _call_row("runs without gradients", randoms[2], _runs_without_grad),
+            _call_row("leaves the parameters alone", randoms[3], _leaves_params_alone),
+            _values_row(EVAL, "mean loss matches", randoms),
         ]
     return [
-        _eval_returns_float("returns the mean loss as a Python float, not a tensor", LINEAR_SGD, hidden, time_limit,
-                            1),
-        _eval_mode_probe("calls model.eval(): a model in training mode is measured in evaluation mode", in_training,
-                         hidden, time_limit, 2),
-        _left_in_eval_probe("leaves the model in evaluation mode when it returns (no model.train() at the end)",
-                            in_training, hidden, time_limit, 3),
-        _no_grad_probe("runs every forward pass without gradients (torch.no_grad())", in_training, hidden,
-                       time_limit, 4),
-        _untouched_probe("leaves the parameters and their .grad untouched", mlp, hidden, time_limit, 5),
-        _eval_values_probe("the mean loss of a linear model and an MLP classifier, batches of uneven size",
-                           [LINEAR_SGD, mlp], hidden, time_limit, 6),
-        _eval_values_probe("random models and batch sizes, float64 and float32: the same mean loss", randoms,
-                           hidden, time_limit, 7),
+        _call_row("returns the mean loss as a Python float, not a tensor", LINEAR_SGD, _returns_mean_loss),
+        _call_row("calls model.eval(): a model in training mode is measured in evaluation mode", in_training,
+                  _evaluates_in_eval_mode),
+        _call_row("leaves the model in evaluation mode when it returns (no model.train() at the end)", in_training,
+                  _leaves_eval_mode),
+        _call_row("runs every forward pass without gradients (torch.no_grad())", in_training, _runs_without_grad),
+        _call_row("leaves the parameters and their .grad untouched", mlp, _leaves_params_alone),
+        _values_row(EVAL, "the mean loss of a linear model and an MLP classifier, batches of uneven size",
+                    [LINEAR_SGD, mlp]),
+        _values_row(EVAL, "random models and batch sizes, float64 and float32: the same mean loss", randoms),
     ]
 
 
-evaluate = make_probe_check(EVAL_NAME, EVAL_SIGNATURE, eval_probes, (
+EVALUATE = Behaviour(name=EVAL_NAME, arg_names=EVAL_ARGS, seed=EVAL_SEED, probes=eval_probes, takes_cases=False,
+                     time_limit=TIME_LIMIT)
+
+evaluate = make_behaviour_check(EVALUATE, (
     "Check ``fn(model, loader, loss_fn)``: the mean loss over the loader as a Python float, computed in "
-    "evaluation mode under torch.no_grad(), leaving the parameters alone and the model in evaluation mode."),
-    takes_cases=False, time_limit=TIME_LIMIT)
+    "evaluation mode under torch.no_grad(), leaving the parameters alone and the model in evaluation mode."))

@@ -6,7 +6,7 @@ Tests match these by exact text. Placeholders are filled with ``str.format``.
 MEAN_LOSS = "one Python float, the mean loss over every example"
 """What both exercises return, for ``messages.RETURNED_WRONG_TYPE``."""
 
-RETURNED_TENSOR = (
+LOSS_AS_TENSOR = (
     "{name} returned a torch tensor on the case '{label}', but the answer is one Python float. "
     "Turn each batch's loss into a number with loss.item() before adding it up."
 )
@@ -24,6 +24,9 @@ TRAIN_WRONG_PARAMS = (
     "by up to {diff}. This matches none of the usual mistakes: take exactly one optimizer step per batch, "
     "in the order zero_grad, forward, loss, backward, step, with the loss function and optimizer you are given."
 )
+LOSS_DIFFERS = "mean loss differs"
+PARAMS_DIFFER = "parameters differ"
+"""What differs, in :data:`TRAIN_WRONG_HIDDEN`."""
 TRAIN_WRONG_HIDDEN = (
     "train_one_epoch passes the visible cases but its {what} from a correct epoch's on {label}. "
     "Think about what the visible cases do not cover: other optimizers, models, batch sizes and dtypes."
