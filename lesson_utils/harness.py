@@ -33,8 +33,8 @@ __all__ = [
     "ARRAY", "ATOL", "DEFAULT_TIME_LIMIT", "FLOAT32_ATOL", "RTOL", "SCALAR", "Behaviour", "Case", "Comparison",
     "ConclusionCalledLearner", "Exercise", "Mistake", "Observe", "Output", "Probe", "Problem", "Several", "Trial",
     "ValueDict", "bank_overlaps", "battery_rng", "call_learner", "call_live", "calls_through", "copy_args",
-    "diagnose", "extra_cases", "first_like", "gather_in_turn", "header", "hidden_labels", "low_precision",
-    "make_behaviour_check", "make_check", "named_mistake", "quietly", "reached", "run",
+    "diagnose", "extra_cases", "first_like", "first_part_differing", "gather_in_turn", "header", "hidden_labels",
+    "low_precision", "make_behaviour_check", "make_check", "named_mistake", "quietly", "reached", "run",
     "run_behaviour", "same_value", "value_dicts",
 ]
 
@@ -448,6 +448,17 @@ def named_mistake(name: str, bank: Sequence[Mistake], mistake_id: str) -> Proble
     names the entry (it is withheld in the grading kernel)."""
     mistake = next(m for m in bank if m.id == mistake_id)
     return Problem(M.KNOWN_MISTAKE.format(name=name, explanation=mistake.explanation), mistake=mistake.id)
+
+
+def first_part_differing(name: str, label: str, parts: Iterable[tuple[str, np.ndarray, np.ndarray]], rtol: float,
+                         atol: float, hidden: bool, shown: str) -> Problem:
+    """The sentence for the first of ``parts`` (``(part, got, expected)``, e.g. ``("w", ...)``) whose values differ:
+    in a grade cell only which part differs, else the template ``shown`` with the part and both values."""
+    part, got, expected = next((part, g, e) for part, g, e in parts
+                               if g.shape != e.shape or not np.allclose(g, e, rtol=rtol, atol=atol, equal_nan=True))
+    if hidden:
+        return Problem(M.WRONG_VALUE_HIDDEN.format(name=name, what=M.PART_ANSWER.format(part=part), label=label))
+    return Problem(shown.format(part=part, got=format_number(got), expected=format_number(expected), label=label))
 
 
 def diagnose(ex: Exercise, outcomes: Sequence[_Outcome]) -> Mistake | None:

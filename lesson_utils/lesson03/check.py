@@ -21,6 +21,7 @@ from ..harness import (
     Trial,
     ValueDict,
     extra_cases,
+    first_part_differing,
     make_behaviour_check,
     make_check,
     quietly,
@@ -210,12 +211,8 @@ def _explain_fit(case: _FitCase, label: str, got: FitRun, expected: FitRun, tria
     """The sentence for a run that differs from the reference's, when no bank entry explains it."""
     if got.losses.shape != expected.losses.shape:
         return Problem(L.FIT_HISTORY_LENGTH.format(got=len(got.losses), steps=case.steps, label=label))
-    part, g, e = next((part, g, e) for part in ("w", "b", "losses")
-                      for g, e in [(getattr(got, part), getattr(expected, part))]
-                      if g.shape != e.shape or not np.allclose(g, e, rtol=FIT_RTOL, atol=FIT_ATOL, equal_nan=True))
-    if trial.hidden:
-        return Problem(M.WRONG_VALUE_HIDDEN.format(name=FIT_NAME, what=M.PART_ANSWER.format(part=part), label=label))
-    return Problem(L.FIT_WRONG_VALUE.format(part=part, got=format_number(g), expected=format_number(e), label=label))
+    parts = [(part, getattr(got, part), getattr(expected, part)) for part in ("w", "b", "losses")]
+    return first_part_differing(FIT_NAME, label, parts, FIT_RTOL, FIT_ATOL, trial.hidden, L.FIT_WRONG_VALUE)
 
 
 FIT = Comparison(name=FIT_NAME, reference=reference.fit_linear, bank=mistakes.FIT_BANK, run=_learner_fit,

@@ -43,6 +43,7 @@ from ..harness import (
     Problem,
     Several,
     Trial,
+    first_part_differing,
     gather_in_turn,
     make_behaviour_check,
     named_mistake,
@@ -548,11 +549,8 @@ def _explain_sgd(case: SgdCase, label: str, got: SgdRun, expected: SgdRun, trial
     """The sentence for a run that differs from the reference's, when no bank entry explains it: its counts'
     (raised by :func:`_check_counts`), or else its first part that differs."""
     _check_counts(case, label, got)
-    part, g, e = next((part, g, e) for (part, g), (_, e) in zip(got.parts(), expected.parts(), strict=True)
-                      if g.shape != e.shape or not np.allclose(g, e, rtol=SGD_RTOL, atol=SGD_ATOL, equal_nan=True))
-    if trial.hidden:
-        return Problem(M.WRONG_VALUE_HIDDEN.format(name=SGD_NAME, what=M.PART_ANSWER.format(part=part), label=label))
-    return Problem(L.SGD_WRONG_VALUE.format(part=part, got=format_number(g), expected=format_number(e), label=label))
+    parts = [(part, g, e) for (part, g), (_, e) in zip(got.parts(), expected.parts(), strict=True)]
+    return first_part_differing(SGD_NAME, label, parts, SGD_RTOL, SGD_ATOL, trial.hidden, L.SGD_WRONG_VALUE)
 
 
 SGD = Comparison(name=SGD_NAME, reference=reference.sgd_fit, bank=mistakes.SGD_BANK, run=run_sgd,
