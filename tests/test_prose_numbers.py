@@ -4,7 +4,7 @@ A number in a markdown cell (a decimal such as 0.0906, or a count such as 1,257)
 code cell of the same notebook prints, or be the rounding of a number printed there, or be written in a code
 cell (a setting such as 200,000 examples). The few that are neither (arithmetic done in the prose itself, or a
 number shown in a picture's title only) are listed below with the reason, so that an output that changes
-cannot leave the prose behind unnoticed. Maths (``$...$``) and code spans are not read.
+cannot leave the prose behind unnoticed. Maths (``$...$``), code spans and links are not read.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ NOT_PRINTED = {
 
 
 def _readable(markdown: str) -> str:
-    """The prose without its maths and code spans."""
+    """The prose without its maths, code spans and links (an address is not a quoted number)."""
+    markdown = re.sub(r"\[[^\]]*\]\([^)]*\)", " ", markdown)
     markdown = re.sub(r"\$\$.*?\$\$", " ", markdown, flags=re.S)
     markdown = re.sub(r"\$[^$]*\$", " ", markdown)
     return re.sub(r"`[^`]*`", " ", markdown)
