@@ -54,11 +54,19 @@ def _visible_part(ws, bs, w_range, b_range):
     return ws, bs
 
 
+def _round_ticks(low: float, high: float) -> list[float]:
+    """Colour-bar ticks at 1, 2 and 5 times each power of ten between ``low`` and ``high``."""
+    ticks = [m * 10.0**e for e in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+             for m in (1, 2, 5)]
+    return [t for t in ticks if low <= t <= high]
+
+
 def plot_landscape(x, y, path=None, *, w_range=(-1.0, 4.0), b_range=(-3.0, 4.0), ax=None, title=None,
                    w_label="w", b_label="b"):
     """Contour plot of the loss over (w, b); ``path`` = (ws, bs) draws the descent on it. Returns the axes."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import LogNorm
+    from matplotlib.ticker import FuncFormatter
 
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 4.5))
@@ -67,7 +75,10 @@ def plot_landscape(x, y, path=None, *, w_range=(-1.0, 4.0), b_range=(-3.0, 4.0),
     grid = loss_grid(x, y, w_values, b_values)
     low = max(grid.min(), 1e-3 * grid.max(), 1e-4)
     levels = np.geomspace(low, grid.max(), 25)
-    ax.contourf(w_values, b_values, grid, levels=levels, norm=LogNorm(), cmap="viridis", alpha=0.85, extend="min")
+    filled = ax.contourf(w_values, b_values, grid, levels=levels, norm=LogNorm(), cmap="viridis", alpha=0.85,
+                         extend="min")
+    ax.figure.colorbar(filled, ax=ax, label="loss (log scale)", ticks=_round_ticks(low, grid.max()),
+                       format=FuncFormatter(lambda value, _: f"{value:g}"))
     ax.contour(w_values, b_values, grid, levels=levels[::3], colors="white", linewidths=0.5, alpha=0.6)
     best = np.unravel_index(np.argmin(grid), grid.shape)
     ax.plot(w_values[best[1]], b_values[best[0]], marker="*", color="gold", markersize=14, markeredgecolor="black",

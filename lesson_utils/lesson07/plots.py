@@ -42,10 +42,12 @@ def plot_capacity(x_train, y_train, x_val, y_val, degrees=(1, 3, 9, 15)):
     for ax, degree in zip(np.atleast_1d(axes), degrees, strict=True):
         w = least_squares_fit(x_train, y_train, degree)
         plot_points(x_train, y_train, x_val, y_val, ax, legend=False)
-        ax.plot(GRID, predict(w, GRID), color="black", linewidth=1.6)
+        ax.plot(GRID, predict(w, GRID), color="black", linewidth=1.6, label="the fitted polynomial")
         ax.set_title(f"degree {degree}\ntrain {mse(predict(w, x_train), y_train):.3f} · "
                      f"val {mse(predict(w, x_val), y_val):.3f}", fontsize=10)
-    fig.tight_layout()
+    handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=9, frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
 
