@@ -39,6 +39,10 @@ def minibatch_gradients(X, y, w, b, batch_size: int, draws: int, rng: np.random.
     return out
 
 
+RUNNING_MEAN_FROM = 100
+"""From this many steps on, the loss plot adds a running mean of the batch losses."""
+
+
 def plot_steps_and_epochs(step_losses, epoch_losses, per_epoch: int, ax=None, title: str | None = None):
     """The loss of every step's batch (thin, noisy) against the whole data set's loss after every epoch (dots).
 
@@ -50,7 +54,13 @@ def plot_steps_and_epochs(step_losses, epoch_losses, per_epoch: int, ax=None, ti
         _, ax = plt.subplots(figsize=(7.5, 3.8))
     step_losses, epoch_losses = np.asarray(step_losses, float), np.asarray(epoch_losses, float)
     at = (np.arange(len(step_losses)) + 1) / per_epoch
-    ax.plot(at, step_losses, color="tab:blue", linewidth=0.7, alpha=0.6, label="loss of each step's batch")
+    many = len(step_losses) >= RUNNING_MEAN_FROM
+    ax.plot(at, step_losses, color="tab:blue", linewidth=0.7, alpha=0.35 if many else 0.6,
+            label="loss of each step's batch")
+    if many:  # so many steps that the single batches blur into a block: show their trend too
+        window = max(5, len(step_losses) // 40)
+        running = np.convolve(step_losses, np.ones(window) / window, mode="valid")
+        ax.plot(at[window - 1:], running, color="navy", linewidth=1.4, label="running mean of the batch losses")
     ax.plot(np.arange(1, len(epoch_losses) + 1), epoch_losses, "o-", color="tab:red", markersize=5,
             label="loss on all the data, after each epoch")
     ax.set_yscale("log")
@@ -132,7 +142,7 @@ def plot_batch_sizes(batch_sizes=(1, 8, 64, None), X=None, y=None) -> None:
         _draw_batch_size(batch_size, X, y, axes[0, column], axes[1, column], limits, ylim)
     axes[0, 0].legend(loc="upper right", fontsize=7)
     handles, labels = axes[1, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=9)
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=9)
     fig.suptitle("Small batches: noisy gradients, many cheap updates.  Large batches: accurate gradients, "
                  "few updates.", fontsize=11)
     fig.tight_layout(rect=(0, 0.05, 1, 0.96))
