@@ -38,10 +38,17 @@ def graph_of(root: Any, names: Mapping[str, Any]) -> tuple[list[Node], list[tupl
 
 
 def _columns(nodes: Sequence[Node], edges: Sequence[tuple[str, str, str]]) -> dict[str, int]:
+    """Each node's column: one after its latest input; a leaf sits just before its first use, so that no arrow
+    skips a column (and passes through a box on its way)."""
     column = {name: 0 for name, _, _ in nodes}
     for _ in nodes:
         for src, dst, _ in edges:
             column[dst] = max(column[dst], column[src] + 1)
+    has_inputs = {dst for _, dst, _ in edges}
+    for name, _, _ in nodes:
+        uses = [column[dst] for src, dst, _ in edges if src == name]
+        if name not in has_inputs and uses:
+            column[name] = min(uses) - 1
     return column
 
 
