@@ -455,23 +455,22 @@ train_one_epoch = make_behaviour_check(TRAIN_ONE_EPOCH, (
 # --- evaluate ------------------------------------------------------------------------
 
 
-def _evaluates_in_eval_mode(run: Run) -> None:
-    run.loss()
-    if any(training for training, _ in run.seen.log):
-        raise _behaviour_problem(EVAL_NAME, "no_eval_mode")
+def _never(mistake_id: str, happened: Callable[[Seen], bool]) -> Callable[[Run], None]:
+    """A judge of one evaluate call: its mean loss reads as a number and ``happened(seen)`` is false, or else the
+    behaviour bank's entry ``mistake_id`` is named."""
+
+    def judge(run: Run) -> None:
+        run.loss()
+        if happened(run.seen):
+            raise _behaviour_problem(EVAL_NAME, mistake_id)
+
+    return judge
 
 
-def _leaves_eval_mode(run: Run) -> None:
-    """The model (every one of its modules) is still in evaluation mode when evaluate returns."""
-    run.loss()
-    if any(run.seen.training):
-        raise _behaviour_problem(EVAL_NAME, "back_to_train_mode")
-
-
-def _runs_without_grad(run: Run) -> None:
-    run.loss()
-    if any(grad_on for _, grad_on in run.seen.log):
-        raise _behaviour_problem(EVAL_NAME, "grad_enabled")
+_evaluates_in_eval_mode = _never("no_eval_mode", lambda seen: any(training for training, _ in seen.log))
+_leaves_eval_mode = _never("back_to_train_mode", lambda seen: any(seen.training))
+"""The model (every one of its modules) is still in evaluation mode when evaluate returns."""
+_runs_without_grad = _never("grad_enabled", lambda seen: any(grad_on for _, grad_on in seen.log))
 
 
 def _leaves_params_alone(run: Run) -> None:
