@@ -1,6 +1,6 @@
 """Colab compatibility: with Colab's versions of the notebook stack (ipywidgets 7.7.1, ipykernel 6,
 IPython 7, notebook 6.5; see tests/colab_requirements.txt), does every solution notebook run, print
-what it prints here, pass every check, and keep every slider and menu live? The same widget test
+what it prints here, pass every check, and keep every slider, menu and button live? The same widget test
 runs in this project's own environment (ipywidgets 8), so the widget code is proven on both.
 
 Each notebook runs in a real kernel of that environment through nbclient, which also stands in
@@ -44,18 +44,31 @@ import ipywidgets
 import lesson_utils
 
 _widgets = getattr(ipywidgets.widgets.widget, "_instances", None) or ipywidgets.Widget.widgets
+
+
+def _inside(widget):
+    for child in getattr(widget, "children", ()):
+        yield child
+        yield from _inside(child)
+
+
 print(json.dumps({
     "ipywidgets": ipywidgets.__version__,
     "lesson_utils": lesson_utils.__file__,
     "controls": [[w.out.model_id, c.model_id, type(c).__name__] for w in list(_widgets.values())
                  if isinstance(w, ipywidgets.interactive)
-                 for c in w.kwargs_widgets if isinstance(c, ipywidgets.ValueWidget)],
+                 for c in w.kwargs_widgets if isinstance(c, ipywidgets.ValueWidget)]
+                + [[w.out.model_id, b.model_id, "Button"] for w in list(_widgets.values())
+                   if isinstance(w, ipywidgets.interactive)
+                   for b in _inside(w) if isinstance(b, ipywidgets.Button)],
 }))
 """
 
 MOVE = """
 _control = _widgets[{model_id!r}]
-if hasattr(_control, "options"):  # SelectionSlider, Dropdown: the next option
+if isinstance(_control, ipywidgets.Button):  # a button: press it
+    _control.click()
+elif hasattr(_control, "options"):  # SelectionSlider, Dropdown: the next option
     _control.index = (_control.index + 1) % len(_control.options)
 elif isinstance(_control, ipywidgets.FloatLogSlider):  # its min and max are exponents
     _top = _control.base ** _control.max
@@ -121,7 +134,7 @@ def run_code(client: NotebookClient, nb, source: str) -> str:
 
 
 def run_notebook(path: Path, python: str, tmp_path: Path) -> tuple[nbformat.NotebookNode, dict, list[str]]:
-    """Run the notebook, then move every control of its interactives one step.
+    """Run the notebook, then move every control of its interactives one step and press each of their buttons.
 
     Returns the executed notebook, what the kernel reported (ipywidgets version, where lesson_utils
     came from, the controls) and the controls whose picture did not change.

@@ -18,6 +18,8 @@ pytestmark = pytest.mark.browser
 
 STEMS = [p.stem for p in lessons(SOLUTIONS)]
 WIDGET = "application/vnd.jupyter.widget-view+json"
+SETTLED = "el => { const now = el.innerHTML, same = el.dataset.seen === now; el.dataset.seen = now; return same; }"
+"""True once an element's content is the same at two polls in a row (a picture and its text have both arrived)."""
 IMAGES_LOADED = "() => [...document.querySelectorAll('.jp-Notebook img')].every(i => i.complete && i.naturalWidth > 0)"
 
 
@@ -72,9 +74,41 @@ def move_sliders(page) -> list[str]:
     return stuck
 
 
+def press_buttons(page, stem: str) -> list[str]:
+    """Click every widget button, in order; return the labels of buttons whose picture did not change.
+
+    After each click, the widget it belongs to is saved as a screenshot (``STEM-widget-I-LABEL.png``).
+    """
+    stuck = []
+    buttons = page.locator(".jp-OutputArea-output .widget-button")
+    for i in range(buttons.count()):
+        button = buttons.nth(i)
+        label = button.inner_text().strip()
+        area = button.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
+        widget = area.locator(".widget-output").first
+        before = widget.inner_html()
+        button.scroll_into_view_if_needed()
+        button.click()
+        try:
+            page.wait_for_function(
+                "([el, before]) => el.innerHTML !== before && [...el.querySelectorAll('img')].every(i => i.complete)",
+                arg=[widget.element_handle(), before], timeout=30_000,
+            )
+        except Exception:
+            stuck.append(label)
+            continue
+        area.scroll_into_view_if_needed()
+        page.wait_for_function(SETTLED, arg=widget.element_handle(), polling=250, timeout=30_000)
+        widget.evaluate("el => Promise.all([...el.querySelectorAll('img')].map(i => i.decode()))")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        area.screenshot(path=str(ARTIFACTS / f"{stem}-widget-{i}-{label}.png"))
+    return stuck
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_solution_runs_all_and_renders(page, lab, stem):
-    """Run All on the solution: no error, every figure and widget rendered, every slider live, no console error?"""
+    """Run All on the solution: no error, every figure and widget rendered, every slider and button live, no console
+    error?"""
     open_notebook(page, lab, f"solutions/{stem}.ipynb")
     run(page, "notebook:run-all-cells")
     done = cells(page)
@@ -92,6 +126,7 @@ def test_solution_runs_all_and_renders(page, lab, stem):
     assert badges_shown(page, stem) == ["Open in Colab", "Binder"]
     screenshot(page, f"{stem}-solution")
     assert move_sliders(page) == []
+    assert press_buttons(page, stem) == []
     assert page.console_errors == []
 
 
