@@ -32,6 +32,18 @@ def screenshot(page, name: str) -> None:
     page.locator(".jp-NotebookPanel").first.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
+def screenshot_figures(page, stem: str) -> int:
+    """Save every figure the notebook shows, as the browser draws it (``STEM-figure-I.png``); return how many."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    figures = page.locator(".jp-Notebook .jp-RenderedImage img")
+    for i in range(figures.count()):
+        figure = figures.nth(i)
+        figure.scroll_into_view_if_needed()
+        figure.evaluate("i => i.decode()")
+        figure.screenshot(path=str(ARTIFACTS / f"{stem}-figure-{i:02d}.png"))
+    return figures.count()
+
+
 def badges_shown(page, stem: str) -> list[str]:
     """The badges drawn at the top of the notebook that open its learner copy: their alt texts."""
     path = f"notebooks/{stem}.ipynb"
@@ -125,6 +137,7 @@ def test_solution_runs_all_and_renders(page, lab, stem):
     page.wait_for_function(IMAGES_LOADED, timeout=60_000)
     assert badges_shown(page, stem) == ["Open in Colab", "Binder"]
     screenshot(page, f"{stem}-solution")
+    assert screenshot_figures(page, stem) >= images
     assert move_sliders(page) == []
     assert press_buttons(page, stem) == []
     assert page.console_errors == []
