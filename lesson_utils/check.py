@@ -13,6 +13,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from . import hints as _hints
+from . import messages as _M
 from .errors import CheckFailed
 
 EXERCISES: dict[str, tuple[str, ...]] = {
@@ -29,7 +31,19 @@ EXERCISES: dict[str, tuple[str, ...]] = {
 
 _LESSON_OF = {name: lesson for lesson, names in EXERCISES.items() for name in names}
 
-__all__ = ["CheckFailed", *_LESSON_OF]
+__all__ = ["CheckFailed", "hint", *_LESSON_OF]
+
+
+def hint(exercise: Any) -> None:
+    """Print the next hint for an exercise: ``check.hint("mse")`` or ``check.hint(mse)``. Each call climbs one
+    rung, from a nudge to a skeleton with blanks; after a check that named a known mistake, the first hint is
+    the one for that mistake."""
+    name = _hints.exercise_name(exercise)
+    if name not in _LESSON_OF:
+        what = repr(name) if name is not None else f"a value of type {type(exercise).__name__}"
+        print(_M.HINT_UNKNOWN.format(what=what))
+        return
+    print(_hints.next_hint(_hints.ladder_of(_LESSON_OF[name], name)))
 
 
 def __getattr__(name: str) -> Any:

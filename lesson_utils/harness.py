@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from . import attempts
 from . import messages as M
 from .errors import CheckFailed
 from .outputs import ARRAY, SCALAR, Output, Parts, Problem, Several, format_number, is_torch_tensor
@@ -580,7 +581,7 @@ def run(
     raise CheckFailed(message, case=wrong.case.args, mistake=mistake_id)
 
 
-def _named_check(name: str, doc: str, run_check: Callable[..., None], *, takes_cases: bool = True,
+def named_check(name: str, doc: str, run_check: Callable[..., None], *, takes_cases: bool = True,
                  time_limit: float | None = DEFAULT_TIME_LIMIT) -> Callable[..., None]:
     """A learner-facing ``check.NAME(fn, *, seed, cases, hidden, time_limit)`` that hands its keywords to
     ``run_check(fn, seed=, cases=, hidden=, time_limit=)``. ``cases`` is refused as Python refuses an unknown
@@ -597,7 +598,15 @@ def _named_check(name: str, doc: str, run_check: Callable[..., None], *, takes_c
     ) -> None:
         if cases is not None and not takes_cases:
             raise TypeError(f"{name}() got an unexpected keyword argument 'cases'")
-        run_check(fn, seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
+        try:
+            run_check(fn, seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
+        except CheckFailed as failed:
+            if not hidden:  # a grade cell's hidden check is not the learner's attempt, and offers no hint
+                attempts.checked(name, passed=False, mistake=failed.mistake)
+                failed.hint = name
+            raise
+        if not hidden:
+            attempts.checked(name, passed=True)
 
     check.__name__ = check.__qualname__ = name
     check.__doc__ = doc
@@ -606,7 +615,7 @@ def _named_check(name: str, doc: str, run_check: Callable[..., None], *, takes_c
 
 def make_check(ex: Exercise, doc: str) -> Callable[..., None]:
     """The learner-facing ``check.NAME(fn)`` for exercise ``ex``."""
-    return _named_check(ex.name, doc, lambda fn, **keywords: run(ex, fn, **keywords))
+    return named_check(ex.name, doc, lambda fn, **keywords: run(ex, fn, **keywords))
 
 
 def battery_rng(default_seed: int, seed: int | None, hidden: bool) -> np.random.Generator:
@@ -850,5 +859,5 @@ def run_behaviour(
 def make_behaviour_check(behaviour: Behaviour, doc: str) -> Callable[..., None]:
     """The learner-facing ``check.NAME(fn)`` of ``behaviour``: :func:`run_behaviour` with the learner's keywords
     (``cases`` only where the exercise takes them; ``time_limit`` defaults to the exercise's)."""
-    return _named_check(behaviour.name, doc, lambda fn, **keywords: run_behaviour(behaviour, fn, **keywords),
+    return named_check(behaviour.name, doc, lambda fn, **keywords: run_behaviour(behaviour, fn, **keywords),
                         takes_cases=behaviour.takes_cases, time_limit=behaviour.time_limit)

@@ -113,3 +113,13 @@ WITHHELD = (
     "what your function returned is recorded and judged outside it."
 )
 RECORDED = "Recorded what {name} returned on {n} cases; the grader judges them."
+
+HINT_OFFER = 'Stuck? check.hint("{name}") gives a hint; each call gives the next one.'
+"""The line under a failed check (not at grading): where the hints are."""
+HINT_RUNG = "Hint {index} of {n} for {name}: {text}"
+HINT_FOR_MISTAKE = "A hint for the mistake your last check of {name} named: {text}"
+HINT_NO_MORE = "That was the last of the {n} hints for {name}. The last one again: {text}"
+HINT_UNKNOWN = (
+    'check.hint needs the name of an exercise, as in check.hint("mse"), or the function itself, '
+    "but it was given {what}."
+)

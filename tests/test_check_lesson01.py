@@ -295,11 +295,12 @@ def test_not_passing_a_function(given, what):
 
 
 def test_notebook_rendering_is_the_diagnosis_only():
-    """Does IPython show one line with the diagnosis, and no library frames?"""
+    """Does IPython show the diagnosis and where the hints are, and no library frames?"""
     error = failure(check.mse, lambda y_hat, y: None)
     rendered = error._render_traceback_()
-    assert len(rendered) == 1
+    assert len(rendered) == 2
     assert error.message in rendered[0]
+    assert rendered[1] == M.HINT_OFFER.format(name="mse")
     assert "lesson_utils" not in rendered[0]
     assert "Traceback" not in rendered[0]
 

@@ -147,3 +147,7 @@ CE_BANK = (
     ),
     Mistake("log_of_wrong_classes", _wrong_classes, CE_LOG_OF_WRONG_CLASSES),
 )
+
+
+BANKS = {"mse": MSE_BANK, "cross_entropy": CE_BANK}
+"""Every known mistake a check of each exercise can name."""

@@ -164,3 +164,7 @@ FIT_BEHAVIOUR_BANK = (
 )
 """Mistakes that only show when the learning rate is too large: named by the divergence probe's sentences
 (``lesson_utils.lesson03.messages``)."""
+
+
+BANKS = {"linear_mse_grads": GRADS_BANK, "gd_step": STEP_BANK, "fit_linear": FIT_BANK + FIT_BEHAVIOUR_BANK}
+"""Every known mistake a check of each exercise can name."""

@@ -46,6 +46,7 @@ from ..harness import (
     first_part_differing,
     gather_in_turn,
     make_behaviour_check,
+    named_check,
     named_mistake,
     quietly,
     reached,
@@ -409,15 +410,9 @@ class _FirstFloat:
             self.found = (value, case.args)
 
 
-def steps_per_epoch(
-    fn: Any,
-    *,
-    seed: int | None = None,
-    cases: Sequence[Sequence[Any]] | None = None,
-    hidden: bool = False,
-    time_limit: float | None = DEFAULT_TIME_LIMIT,
-) -> None:
-    """Check ``fn(n, batch_size)``: the number of updates in one epoch, ceil(n / batch_size), as an int."""
+def _steps_per_epoch(fn: Any, *, seed: int | None, cases: Sequence[Sequence[Any]] | None, hidden: bool,
+                     time_limit: float | None) -> None:
+    """The value check of STEPS_PER_EPOCH, then the rule that every answer is an int."""
     first_float = _FirstFloat()
     out = io.StringIO()
     try:
@@ -438,6 +433,14 @@ def steps_per_epoch(
     message = (L.COUNT_NOT_INT_HIDDEN.format(type=kind) if hidden
                else L.COUNT_NOT_INT.format(value=value, type=kind, n=n, batch_size=batch_size))
     raise CheckFailed(message, case=(n, batch_size), mistake=mistakes.STEPS_FLOAT)
+
+
+steps_per_epoch = named_check(
+    "steps_per_epoch",
+    "Check ``fn(n, batch_size)``: the number of updates in one epoch, ceil(n / batch_size), as an int.",
+    _steps_per_epoch,
+    time_limit=DEFAULT_TIME_LIMIT,
+)
 
 
 # --- sgd_fit ------------------------------------------------------------------------

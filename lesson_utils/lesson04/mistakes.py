@@ -209,3 +209,13 @@ SGD_BEHAVIOUR_BANK = (
             SGD_IGNORES_RNG),
 )
 """Mistakes in how the batches are drawn: named by the behaviour probes."""
+
+
+BANKS = {
+    "iterate_minibatches": ITER_BANK,
+    "steps_per_epoch": STEPS_BANK,
+    "sgd_fit": SGD_BANK + SGD_BEHAVIOUR_BANK,
+}
+"""Every known mistake a check of each exercise can name."""
+NAMED_BY_RULE = {"steps_per_epoch": (STEPS_FLOAT,)}
+"""The mistakes a check names by a rule of its own rather than a bank entry: every answer must be an int."""

@@ -20,7 +20,6 @@ from ..errors import CheckFailed
 from ..harness import (
     ARRAY,
     ATOL,
-    DEFAULT_TIME_LIMIT,
     RTOL,
     Behaviour,
     Case,
@@ -34,6 +33,7 @@ from ..harness import (
     first_like,
     gather_in_turn,
     make_check,
+    named_check,
     reached,
     run_behaviour,
 )
@@ -625,14 +625,15 @@ def value_behaviour(acts: Sequence[str], history: History) -> Behaviour:
                      probes=functools.partial(value_probes, tuple(acts), history), takes_cases=False)
 
 
-def Value(
-    cls: Any,
-    *,
-    seed: int | None = None,
-    hidden: bool = False,
-    time_limit: float | None = DEFAULT_TIME_LIMIT,
-) -> None:
-    """Check a scalar autograd class ``Value(data)`` with ``.data``, ``.grad``, ``+``, ``*``, ``-`` (and
+def _value_check(cls: Any, *, seed: int | None, cases: None, hidden: bool, time_limit: float | None) -> None:
+    """The Value check: the activations the class has decide the rows."""
+    if not isinstance(cls, type):
+        raise CheckFailed(L.VALUE_NOT_A_CLASS.format(what=f"a {type(cls).__name__}"))
+    behaviour = value_behaviour(activations(cls, time_limit), history=[])
+    run_behaviour(behaviour, cls, seed=seed, hidden=hidden, time_limit=time_limit)
+
+
+VALUE_DOC = """Check a scalar autograd class ``Value(data)`` with ``.data``, ``.grad``, ``+``, ``*``, ``-`` (and
     ``-a``), ``/``, ``**`` with a number exponent (an int or a float), a plain number on either side of
     ``+ - * /`` (``2 + a``, ``2 - a``, ``3 * a``, ``2 / a``), ``.tanh()`` and/or ``.relu()`` (whichever you
     write; both are tested if both are written) and ``.backward()``: what micrograd's ``Value`` supports.
@@ -645,10 +646,8 @@ def Value(
     (the second without zeroing must give twice the gradient, the third, after setting every leaf's
     ``.grad = 0``, the gradient again).
     """
-    if not isinstance(cls, type):
-        raise CheckFailed(L.VALUE_NOT_A_CLASS.format(what=f"a {type(cls).__name__}"))
-    behaviour = value_behaviour(activations(cls, time_limit), history=[])
-    run_behaviour(behaviour, cls, seed=seed, hidden=hidden, time_limit=time_limit)
+
+Value = named_check(VALUE_NAME, VALUE_DOC, _value_check, takes_cases=False)
 
 
 # --- linear_forward ------------------------------------------------------------------

@@ -211,3 +211,11 @@ ADAMW_BANK = (
     Mistake("step_from_zero", _adamw_mistake("step_from_zero"), ADAM_STEP_FROM_ZERO),
     Mistake("v_not_corrected", _adamw_mistake("v_not_corrected"), ADAM_V_NOT_CORRECTED),
 )
+
+
+BANKS = {"sgd_momentum_step": SGD_BANK, "adam_step": ADAM_BANK, "adamw_step": ADAMW_BANK}
+"""Every known mistake a check of each exercise can name."""
+
+NAMED_BY_RULE = {name: ("hidden_global",) for name in BANKS}
+"""The mistakes a check names by a rule of its own rather than a bank entry: state kept outside the state dict, so
+that two problems stepped in turn disturb one another (``globals_probe``)."""

@@ -184,3 +184,7 @@ STOP_BANK = (
     Mistake("nan_counts_as_improvement", _flawed("nan_counts_as_improvement"), STOP_NAN_IMPROVES),
     Mistake("best_epoch_one_based", _flawed("best_epoch_one_based"), STOP_BEST_EPOCH_ONE_BASED),
 )
+
+
+BANKS = {"train_val_split": SPLIT_BANK, "EarlyStopping": STOP_BANK}
+"""Every known mistake a check of each exercise can name."""
