@@ -95,6 +95,7 @@ def test_learner_notebook_runs_until_the_first_check(pair, tmp_path):
     exercise = first_check.metadata["nbgrader"]["grade_id"].removeprefix("check_")
     assert error.ename == "CheckFailed"
     assert error.evalue == M.NOT_IMPLEMENTED.format(name=exercise)
-    assert len(error.traceback) == 1
+    assert len(error.traceback) == 2
     assert error.evalue in error.traceback[0]
-    assert "lesson_utils" not in error.traceback[0]
+    assert error.traceback[1] == M.HINT_OFFER.format(name=exercise)
+    assert not any("lesson_utils" in line for line in error.traceback)

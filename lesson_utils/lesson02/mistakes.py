@@ -241,3 +241,12 @@ GRAD_BANK = (
     Mistake("divide_by_classes", lambda logits, targets: _grad(logits, targets, divide_by="classes"), GRAD_BY_CLASSES),
     Mistake("no_one_hot", lambda logits, targets: _grad(logits, targets, subtract=False), GRAD_NO_ONE_HOT),
 )
+
+
+BANKS = {
+    "softmax": SOFTMAX_BANK,
+    "log_softmax": LOG_SOFTMAX_BANK,
+    "cross_entropy_from_logits": CE_BANK,
+    "softmax_cross_entropy_grad": GRAD_BANK,
+}
+"""Every known mistake a check of each exercise can name."""
