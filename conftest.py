@@ -1,8 +1,12 @@
 """Project-wide pytest setup: the golden-file update switch and what not to collect."""
 
 import asyncio
+import atexit
 import os
 import re
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +15,11 @@ collect_ignore = ["tests/fixtures", "notebooks", "course", "test-artifacts", ".v
 
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 os.environ.setdefault("PYTHONHASHSEED", "0")
+# Every kernel the tests start keeps its learner's record here, not in the home directory's progress file.
+if "HOW_MODELS_LEARN_RECORD" not in os.environ:
+    _records = tempfile.mkdtemp(prefix="hml-record-")
+    atexit.register(shutil.rmtree, _records, ignore_errors=True)
+    os.environ["HOW_MODELS_LEARN_RECORD"] = str(Path(_records) / "progress.json")
 
 
 def pytest_addoption(parser):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -21,7 +22,14 @@ class SteadyNotebookClient(SteadyClient, NotebookClient):
 def execute_notebook(path: Path, timeout: int = TIMEOUT) -> None:
     """Run ``path`` top to bottom in a fresh kernel and save its outputs."""
     nb = nbformat.read(path, as_version=4)
-    env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="module://matplotlib_inline.backend_inline")
+    with tempfile.TemporaryDirectory(prefix="hml-record-") as record:  # a fresh learner, not the maintainer
+        _run(nb, path, timeout, dict(os.environ, PYTHONHASHSEED="0", HOW_MODELS_LEARN_RECORD=f"{record}/progress.json",
+                                     MPLBACKEND="module://matplotlib_inline.backend_inline"))
+    nb.metadata.pop("widgets", None)
+    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+
+
+def _run(nb, path: Path, timeout: int, env: dict[str, str]) -> None:
     client = SteadyNotebookClient(
         nb,
         timeout=timeout,
@@ -30,8 +38,6 @@ def execute_notebook(path: Path, timeout: int = TIMEOUT) -> None:
         record_timing=False,
     )
     client.execute(env=env)
-    nb.metadata.pop("widgets", None)
-    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
 
 
 def execute_solutions(paths: list[Path] | None = None) -> list[Path]:

@@ -40,13 +40,13 @@ def next_hint(ladder: Ladder) -> str:
     record = attempts.attempt(ladder.name)
     mistake = record.mistake
     if mistake in ladder.for_mistake and f"mistake {mistake}" not in record.hints:
-        record.hints.append(f"mistake {mistake}")
+        attempts.hinted(ladder.name, f"mistake {mistake}")
         return M.HINT_FOR_MISTAKE.format(name=ladder.name, text=ladder.for_mistake[mistake])
     climbed = sum(key.startswith("rung ") for key in record.hints)
     n = len(ladder.rungs)
     if climbed >= n:
         return M.HINT_NO_MORE.format(name=ladder.name, n=n, text=ladder.rungs[-1])
-    record.hints.append(f"rung {climbed + 1}")
+    attempts.hinted(ladder.name, f"rung {climbed + 1}")
     return M.HINT_RUNG.format(index=climbed + 1, n=n, name=ladder.name, text=ladder.rungs[climbed])
 
 

@@ -123,3 +123,15 @@ HINT_UNKNOWN = (
     'check.hint needs the name of an exercise, as in check.hint("mse"), or the function itself, '
     "but it was given {what}."
 )
+
+PROGRESS_ON_DISK = "Your progress, kept on this computer in {path} (it plays no part in grading):"
+PROGRESS_IN_MEMORY = "Your progress in this session (outside a notebook it is not kept):"
+PROGRESS_UNREADABLE = "The progress file {path} could not be read, so your progress starts afresh from here."
+PROGRESS_LESSON = "{title}"
+PROGRESS_PASSES = "  ✅ {name}: passes{hints}"
+PROGRESS_FAILS = "  ❌ {name}: fails: {why}{hints}"
+PROGRESS_FAILS_UNNAMED = "  ❌ {name}: fails{hints}"
+PROGRESS_NOT_TRIED = "  ·  {name}: not tried yet{hints}"
+PROGRESS_ONE_HINT = " (1 hint used)"
+PROGRESS_HINTS = " ({n} hints used)"
+PROGRESS_SUMMARY = "{passed} of {n} exercises pass."
