@@ -124,7 +124,7 @@ HINT_UNKNOWN = (
     "but it was given {what}."
 )
 
-PROGRESS_ON_DISK = "Your progress, kept on this computer in {path} (it plays no part in grading):"
+PROGRESS_ON_DISK = "Your progress, kept on this computer only (it plays no part in grading):"
 PROGRESS_IN_MEMORY = "Your progress in this session (outside a notebook it is not kept):"
 PROGRESS_UNREADABLE = "The progress file {path} could not be read, so your progress starts afresh from here."
 PROGRESS_LESSON = "{title}"

@@ -54,8 +54,7 @@ def lines() -> list[str]:
     """The progress report, line by line."""
     records = attempts.everything()
     shown = [M.PROGRESS_UNREADABLE.format(path=_shown(Path(path))) for path in attempts.take_unreadable()]
-    shown.append(M.PROGRESS_ON_DISK.format(path=_shown(attempts.record_path())) if attempts.kept_on_disk()
-                 else M.PROGRESS_IN_MEMORY)
+    shown.append(M.PROGRESS_ON_DISK if attempts.kept_on_disk() else M.PROGRESS_IN_MEMORY)
     passed = total = 0
     for lesson, names in EXERCISES.items():
         shown.append(M.PROGRESS_LESSON.format(title=LESSON_TITLES[lesson]))
