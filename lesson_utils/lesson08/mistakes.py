@@ -158,3 +158,7 @@ EVAL_BEHAVIOUR_BANK = (
             EVAL_BACK_TO_TRAIN_MODE),
 )
 """Mistakes with the right number done the wrong way: named by the probes that watch for them."""
+
+
+BANKS = {"train_one_epoch": TRAIN_BANK + TRAIN_BEHAVIOUR_BANK, "evaluate": EVAL_BANK + EVAL_BEHAVIOUR_BANK}
+"""Every known mistake a check of each exercise can name."""
