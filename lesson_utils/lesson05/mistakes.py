@@ -375,3 +375,13 @@ NUMGRAD_BANK = (
     Mistake("all_entries_at_once", _numgrad_all_at_once, NUMGRAD_ALL_AT_ONCE),
     Mistake("ignores_eps", _numgrad_fixed_eps, NUMGRAD_IGNORES_EPS),
 )
+
+
+BANKS = {
+    "Value": VALUE_BANK,
+    "linear_forward": FORWARD_BANK,
+    "linear_backward": BACKWARD_BANK,
+    "relu_backward": RELU_BANK,
+    "numerical_gradient": NUMGRAD_BANK,
+}
+"""Every known mistake a check of each exercise can name."""
