@@ -12,8 +12,9 @@ ITERATE_MINIBATCHES = Ladder(
         "Number 10 examples 0 to 9 and take batch_size = 3. Which batches should one epoch hand out, how many "
         "are there, and what happens to the example left over? Once you shuffle, how do you keep each row of X "
         "with its own entry of y?",
-        "Draw one random order of the positions 0 ... n-1 from the rng you are given, then walk through that "
-        "order in chunks of batch_size, starting at 0, batch_size, 2 * batch_size, ... The last chunk may be "
+        "Draw one random order of the positions 0 ... n-1 from the rng you are given (its permutation method "
+        "makes one), then walk through that order in chunks of batch_size, starting at 0, batch_size, "
+        "2 * batch_size, ... The last chunk may be "
         "shorter: keep it. Index X and y with the same chunk of positions and yield the pair. Do not make a "
         "generator of your own, and do not shuffle X or y in place.",
         "A skeleton to fill in:\n"
