@@ -7,16 +7,18 @@ import nbformat
 import pytest
 
 from autograder.paths import SOLUTIONS, lessons
-from lesson_utils import colab
+from lesson_utils import colab, hints
 from lesson_utils import messages as M
+from lesson_utils.check import EXERCISES
 
 from ..nbgrader_course import learner_code
 from .conftest import ARTIFACTS
-from .jupyterlab import cells, open_notebook, output_text, run, type_into_cell
+from .jupyterlab import cell_element, cells, open_notebook, output_text, run, type_into_cell
 
 pytestmark = pytest.mark.browser
 
 STEMS = [p.stem for p in lessons(SOLUTIONS)]
+LESSON = {name: lesson for lesson, names in EXERCISES.items() for name in names}
 WIDGET = "application/vnd.jupyter.widget-view+json"
 SETTLED = "el => { const now = el.innerHTML, same = el.dataset.seen === now; el.dataset.seen = now; return same; }"
 """True once an element's content is the same at two polls in a row (a picture and its text have both arrived)."""
@@ -145,7 +147,8 @@ def test_solution_runs_all_and_renders(page, lab, stem):
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_student_stops_at_first_check_then_passes_it(page, lab, stem):
-    """Run All on the learner copy: does it stop at the first check with its sentence, and pass once filled in?"""
+    """Run All on the learner copy: does it stop at the first check with its sentence and the offer of hints, give
+    the first hint, pass once filled in, and show the pass in the progress report?"""
     solution = nbformat.read(SOLUTIONS / f"{stem}.ipynb", as_version=4)
     exercise = next(c for c in solution.cells if c.metadata.get("nbgrader", {}).get("solution"))
     name = exercise.metadata["nbgrader"]["grade_id"]
@@ -160,16 +163,31 @@ def test_student_stops_at_first_check_then_passes_it(page, lab, stem):
     shown = output_text(page, index, M.NOT_IMPLEMENTED.format(name=name))
     assert M.NOT_IMPLEMENTED.format(name=name) in shown
     assert "lesson_utils" not in shown and "Traceback" not in shown
+    assert M.HINT_OFFER.format(name=name) in shown
     assert badges_shown(page, stem) == ["Open in Colab", "Binder"]
     screenshot(page, f"{stem}-student")
 
     exercise_index = next(i for i, c in enumerate(done) if c["id"] == exercise.id)
+    type_into_cell(page, exercise_index, f'check.hint("{name}")')
+    run(page, "notebook:run-cell", exercise_index)
+    first_hint = M.HINT_RUNG.format(index=1, n=len(hints.ladder_of(LESSON[name], name).rungs), name=name, text="")
+    assert first_hint in output_text(page, exercise_index, first_hint)
+    cell_element(page, exercise_index).screenshot(path=str(ARTIFACTS / f"{stem}-hint.png"))
+
     type_into_cell(page, exercise_index, learner_code(exercise.source))
     run(page, "notebook:run-cell", exercise_index)
     run(page, "notebook:run-cell", index)
     shown = output_text(page, index, "✅")
     assert "✅" in shown and "❌" not in shown
     assert "cases pass" in shown or "steps" in shown
+
+    last = len(done) - 1
+    assert done[last]["id"] == "progress"
+    run(page, "notebook:run-cell", last)
+    passes = M.PROGRESS_PASSES.format(name=name, hints="").strip()
+    report = output_text(page, last, passes)
+    assert M.PROGRESS_ON_DISK in report and passes in report
+    cell_element(page, last).screenshot(path=str(ARTIFACTS / f"{stem}-progress.png"))
     assert page.console_errors == []
 
 
