@@ -20,6 +20,8 @@ pytestmark = pytest.mark.browser
 STEMS = [p.stem for p in lessons(SOLUTIONS)]
 LESSON = {name: lesson for lesson, names in EXERCISES.items() for name in names}
 WIDGET = "application/vnd.jupyter.widget-view+json"
+WIDGET_TIMEOUT_MS = 90_000
+"""How long a widget's picture may take to follow its control: under load the kernel draws queued updates in turn."""
 SETTLED = "el => { const now = el.innerHTML, same = el.dataset.seen === now; el.dataset.seen = now; return same; }"
 """True once an element's content is the same at two polls in a row (a picture and its text have both arrived)."""
 IMAGES_LOADED = "() => [...document.querySelectorAll('.jp-Notebook img')].every(i => i.complete && i.naturalWidth > 0)"
@@ -81,10 +83,14 @@ def move_sliders(page) -> list[str]:
             page.keyboard.press("ArrowRight")
         try:
             page.wait_for_function(
-                "([el, before]) => el.innerHTML !== before", arg=[widget.element_handle(), before], timeout=30_000
+                "([el, before]) => el.innerHTML !== before", arg=[widget.element_handle(), before],
+                timeout=WIDGET_TIMEOUT_MS,
             )
         except Exception:
             stuck.append(slider.inner_text())
+            continue
+        # Each press is one update: let the kernel draw the last before the next slider's picture is read.
+        page.wait_for_function(SETTLED, arg=widget.element_handle(), polling=1000, timeout=WIDGET_TIMEOUT_MS)
     return stuck
 
 
@@ -106,13 +112,13 @@ def press_buttons(page, stem: str) -> list[str]:
         try:
             page.wait_for_function(
                 "([el, before]) => el.innerHTML !== before && [...el.querySelectorAll('img')].every(i => i.complete)",
-                arg=[widget.element_handle(), before], timeout=30_000,
+                arg=[widget.element_handle(), before], timeout=WIDGET_TIMEOUT_MS,
             )
         except Exception:
             stuck.append(label)
             continue
         area.scroll_into_view_if_needed()
-        page.wait_for_function(SETTLED, arg=widget.element_handle(), polling=250, timeout=30_000)
+        page.wait_for_function(SETTLED, arg=widget.element_handle(), polling=1000, timeout=WIDGET_TIMEOUT_MS)
         widget.evaluate("el => Promise.all([...el.querySelectorAll('img')].map(i => i.decode()))")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         area.screenshot(path=str(ARTIFACTS / f"{stem}-widget-{i}-{label}.png"))
