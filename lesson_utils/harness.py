@@ -582,7 +582,7 @@ def run(
 
 
 def named_check(name: str, doc: str, run_check: Callable[..., None], *, takes_cases: bool = True,
-                 time_limit: float | None = DEFAULT_TIME_LIMIT) -> Callable[..., None]:
+                time_limit: float | None = DEFAULT_TIME_LIMIT) -> Callable[..., None]:
     """A learner-facing ``check.NAME(fn, *, seed, cases, hidden, time_limit)`` that hands its keywords to
     ``run_check(fn, seed=, cases=, hidden=, time_limit=)``. ``cases`` is refused as Python refuses an unknown
     keyword where the exercise takes none; ``time_limit`` is the default of the check's own keyword."""
@@ -860,4 +860,4 @@ def make_behaviour_check(behaviour: Behaviour, doc: str) -> Callable[..., None]:
     """The learner-facing ``check.NAME(fn)`` of ``behaviour``: :func:`run_behaviour` with the learner's keywords
     (``cases`` only where the exercise takes them; ``time_limit`` defaults to the exercise's)."""
     return named_check(behaviour.name, doc, lambda fn, **keywords: run_behaviour(behaviour, fn, **keywords),
-                        takes_cases=behaviour.takes_cases, time_limit=behaviour.time_limit)
+                       takes_cases=behaviour.takes_cases, time_limit=behaviour.time_limit)

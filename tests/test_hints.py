@@ -4,6 +4,7 @@ name, and does no hint give away a line of the answer?"""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 
@@ -31,6 +32,7 @@ def ladder(lesson: str, name: str) -> hints.Ladder:
     return hints.ladder_of(lesson, name)
 
 
+@functools.cache
 def answer_lines() -> dict[str, set[str]]:
     """Each exercise's lines of the reference solution in solutions/ (the filled-in code, stripped), by name."""
     lines: dict[str, set[str]] = {}

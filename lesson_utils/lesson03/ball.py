@@ -1,7 +1,7 @@
 """Lesson 03's ball on a curve: gradient descent on a loss of one number, one step at a time.
 
 A ``Curve`` is a loss of one parameter ``x`` with its slope. ``roll`` takes the steps and names each one
-(descending, crawling, overshooting, diverged, settled); ``plot_roll`` and ``plot_rolls`` draw runs;
+(descending, crawling, overshooting, diverged, settled); ``plot_rolls`` and ``plot_starts`` draw runs;
 ``ball_widget`` lets the learner press "step" and drag the learning rate.
 
 NumPy only at import time; matplotlib and ipywidgets are imported inside the functions that need them.
@@ -10,7 +10,7 @@ NumPy only at import time; matplotlib and ipywidgets are imported inside the fun
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -128,8 +128,7 @@ def take_step(curve: Curve, before: Position, lr: float) -> Position:
     with np.errstate(all="ignore"):
         x = np.float64(before.x) - lr * np.float64(before.slope)
     after = _position(curve, before.step + 1, x, "")
-    status = name_step(curve, before, lr, after.x, after.loss, after.slope)
-    return Position(after.step, after.x, after.loss, after.slope, status)
+    return replace(after, status=name_step(curve, before, lr, after.x, after.loss, after.slope))
 
 
 def roll(curve: Curve = BOWL, start: float = START, lr: float = 0.1, num_steps: int = 20) -> list[Position]:
@@ -206,17 +205,6 @@ def _draw(ax, curve: Curve, positions: list[Position], lr: float | None = None, 
         ax.legend(loc="upper center", fontsize=8, framealpha=0.9)
     if title:
         ax.set_title(title, fontsize=10)
-
-
-def plot_roll(curve: Curve = BOWL, start: float = START, lr: float = 0.1, num_steps: int = 20, ax=None):
-    """One run drawn on its curve, titled with its learning rate and the words it went through. Returns the axes."""
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 3.6))
-    positions = roll(curve, start, lr, num_steps)
-    _draw(ax, curve, positions, title=f"lr {lr:g}, {num_steps} steps: {summary(positions)}")
-    return ax
 
 
 def plot_rolls(lrs=(0.02, 0.3, 0.8, 1.05), curve: Curve = BOWL, start: float = START, num_steps: int = 12) -> None:

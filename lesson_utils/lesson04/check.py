@@ -32,7 +32,6 @@ from .. import messages as M
 from ..errors import CheckFailed
 from ..harness import (
     ARRAY,
-    DEFAULT_TIME_LIMIT,
     SCALAR,
     Behaviour,
     Case,
@@ -439,7 +438,6 @@ steps_per_epoch = named_check(
     "steps_per_epoch",
     "Check ``fn(n, batch_size)``: the number of updates in one epoch, ceil(n / batch_size), as an int.",
     _steps_per_epoch,
-    time_limit=DEFAULT_TIME_LIMIT,
 )
 
 
