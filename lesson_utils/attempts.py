@@ -1,6 +1,8 @@
-"""What the learner has done: the outcome of each exercise's last check and the hints shown.
+"""What the learner has done: the outcome of each exercise's last check, the hints shown, and the answers given to
+each lesson's quiz and experiments.
 
-The checks write it and the hints read it; grading never does (a grade cell's hidden check is not recorded).
+The checks, the quiz and the experiments write it and the hints read it; grading never does (a grade cell's
+hidden check is not recorded).
 In a notebook's kernel the record is also kept in a small file on the learner's own computer (see
 :func:`record_path`), so that it survives a restart and :func:`lesson_utils.progress.progress` can show every
 lesson; anywhere else (the grader judging a submission, a script) it lives in memory only.
@@ -29,18 +31,35 @@ class Attempt:
     """The keys of the hints shown, in order: 'rung 1', 'rung 2', ..., or 'mistake ID'."""
 
 
-_ATTEMPTS: dict[str, Attempt] | None = None
+@dataclass
+class Answer:
+    """One quiz question or experiment: what the learner gave, and whether it was right (``None`` until judged:
+    a written answer the learner has not yet compared with the course's)."""
+
+    given: str | int | float | None = None
+    right: bool | None = None
+
+
+@dataclass
+class Record:
+    """Everything kept: exercises by name, answers by ``LESSON/KEY`` (``"lesson01/q2"``)."""
+
+    exercises: dict[str, Attempt] = field(default_factory=dict)
+    answers: dict[str, Answer] = field(default_factory=dict)
+
+
+_RECORD: Record | None = None
 _UNREADABLE: list[str] = []
 """The record files found unreadable (and started afresh) by this process, not yet told to the learner."""
 _NOTED: set[str] = set()
 """Every record file ever found unreadable by this process: each is told once."""
 
 
-def _unreadable(path: Path) -> dict[str, Attempt]:
+def _unreadable(path: Path) -> Record:
     if str(path) not in _NOTED:
         _NOTED.add(str(path))
         _UNREADABLE.append(str(path))
-    return {}
+    return Record()
 
 
 def record_path() -> Path:
@@ -55,57 +74,82 @@ def kept_on_disk() -> bool:
     return kernel is not None and kernel.IPKernelApp.initialized()
 
 
-def read_record(path: Path) -> dict[str, Attempt]:
-    """The attempts in the file at ``path``: none if there is no file; none, noted in :data:`_UNREADABLE`, if it
-    cannot be read as a record."""
+_GIVEN = (str, int, float, type(None))
+
+
+def _answer(entry: dict) -> Answer:
+    if not isinstance(entry["given"], _GIVEN) or entry["right"] not in (True, False, None):
+        raise ValueError("not an answer")
+    return Answer(given=entry["given"], right=entry["right"])
+
+
+def read_record(path: Path) -> Record:
+    """The record in the file at ``path``: empty if there is no file; empty, noted in :data:`_UNREADABLE`, if it
+    cannot be read as a record. A file written before answers were kept has none."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return {}
+        return Record()
     except OSError:
         return _unreadable(path)
     try:
         data = json.loads(text)
         if data.get("version") != RECORD_VERSION:
             raise ValueError("another version")
-        return {name: Attempt(passed=entry["passed"], mistake=entry["mistake"], hints=list(entry["hints"]))
-                for name, entry in data["exercises"].items()}
+        exercises = {name: Attempt(passed=entry["passed"], mistake=entry["mistake"], hints=list(entry["hints"]))
+                     for name, entry in data["exercises"].items()}
+        answers = {key: _answer(entry) for key, entry in data.get("answers", {}).items()}
+        return Record(exercises=exercises, answers=answers)
     except (ValueError, KeyError, TypeError, AttributeError):
         return _unreadable(path)
 
 
-def _write(path: Path, attempts: dict[str, Attempt]) -> None:
-    """Replace the file at ``path`` with ``attempts`` in one move (a reader never sees half a file)."""
+def _write(path: Path, record: Record) -> None:
+    """Replace the file at ``path`` with ``record`` in one move (a reader never sees half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}")
     partial.write_text(json.dumps({"version": RECORD_VERSION,
-                                   "exercises": {name: asdict(a) for name, a in sorted(attempts.items())}},
+                                   "exercises": {name: asdict(a) for name, a in sorted(record.exercises.items())},
+                                   "answers": {key: asdict(a) for key, a in sorted(record.answers.items())}},
                                   indent=1), encoding="utf-8")
     os.replace(partial, path)
 
 
-def _attempts() -> dict[str, Attempt]:
-    global _ATTEMPTS
-    if _ATTEMPTS is None:
-        _ATTEMPTS = read_record(record_path()) if kept_on_disk() else {}
-    return _ATTEMPTS
+def _record() -> Record:
+    global _RECORD
+    if _RECORD is None:
+        _RECORD = read_record(record_path()) if kept_on_disk() else Record()
+    return _RECORD
 
 
 def attempt(name: str) -> Attempt:
     """The record of exercise ``name`` (an empty one before its first check or hint)."""
-    return _attempts().setdefault(name, Attempt())
+    return _record().exercises.setdefault(name, Attempt())
 
 
-def save(name: str) -> None:
-    """Keep exercise ``name``'s record in the file, when there is one: read the file again and change only that
-    exercise, so that two notebooks open at once do not undo each other. A file that cannot be written is left
-    as it is: the record stays in memory."""
+def answer(key: str) -> Answer:
+    """The answer kept for ``key`` (``"lesson01/q2"``): the file's, when there is one, so that an answer given in
+    another session is shown again; an empty one before the first answer."""
+    if kept_on_disk():
+        on_disk = read_record(record_path()).answers.get(key)
+        if on_disk is not None:
+            _record().answers[key] = on_disk
+    return _record().answers.setdefault(key, Answer())
+
+
+def save(name: str | None = None, key: str | None = None) -> None:
+    """Keep exercise ``name``'s record, or answer ``key``, in the file, when there is one: read the file again and
+    change only that entry, so that two notebooks open at once do not undo each other. A file that cannot be
+    written is left as it is: the record stays in memory."""
     if not kept_on_disk():
         return
     path = record_path()
     try:
         on_disk = read_record(path)
-        on_disk[name] = attempt(name)
+        if name is not None:
+            on_disk.exercises[name] = attempt(name)
+        if key is not None:
+            on_disk.answers[key] = _record().answers.setdefault(key, Answer())
         _write(path, on_disk)
     except OSError:
         pass
@@ -115,21 +159,31 @@ def checked(name: str, passed: bool, mistake: str | None = None) -> None:
     """Note how a check of ``name`` ended."""
     record = attempt(name)
     record.passed, record.mistake = passed, (None if passed else mistake)
-    save(name)
+    save(name=name)
 
 
 def hinted(name: str, key: str) -> None:
     """Note that hint ``key`` of ``name`` was shown."""
     attempt(name).hints.append(key)
-    save(name)
+    save(name=name)
 
 
-def everything() -> dict[str, Attempt]:
-    """Every exercise's record: from the file when there is one (it may hold other notebooks' work too)."""
+def answered(key: str, given: str | int | float | None, right: bool | None) -> None:
+    """Note the answer ``given`` to question or experiment ``key``, and whether it was right."""
+    entry = _record().answers.setdefault(key, Answer())
+    entry.given, entry.right = given, right
+    save(key=key)
+
+
+def everything() -> Record:
+    """Every exercise's record and every answer: from the file when there is one (it may hold other notebooks'
+    work too)."""
+    record = _record()
     if kept_on_disk():
         on_disk = read_record(record_path())
-        _attempts().update(on_disk)
-    return dict(_attempts())
+        record.exercises.update(on_disk.exercises)
+        record.answers.update(on_disk.answers)
+    return Record(exercises=dict(record.exercises), answers=dict(record.answers))
 
 
 def take_unreadable() -> list[str]:
@@ -141,8 +195,8 @@ def take_unreadable() -> list[str]:
 
 
 def forget() -> None:
-    """Start afresh in memory: no check run, no hint shown (the file, if any, is left alone)."""
-    global _ATTEMPTS
-    _ATTEMPTS = {}
+    """Start afresh in memory: no check run, no hint shown, no answer given (the file, if any, is left alone)."""
+    global _RECORD
+    _RECORD = Record()
     _UNREADABLE.clear()
     _NOTED.clear()

@@ -1,6 +1,6 @@
 """``lesson_utils.progress()``: every lesson's exercises, which pass, which fail (with the last mistake named),
-which were not tried, and how many hints each took. Read from the learner's own record (see
-:mod:`lesson_utils.attempts`); nothing leaves the computer.
+which were not tried, how many hints each took, and each lesson's check-yourself score. Read from the learner's
+own record (see :mod:`lesson_utils.attempts`); nothing leaves the computer.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from . import attempts
+from . import attempts, experiments, quiz
 from . import messages as M
 from .check import EXERCISES
 
@@ -55,11 +55,11 @@ def lines() -> list[str]:
     records = attempts.everything()
     shown = [M.PROGRESS_UNREADABLE.format(path=_shown(Path(path))) for path in attempts.take_unreadable()]
     shown.append(M.PROGRESS_ON_DISK if attempts.kept_on_disk() else M.PROGRESS_IN_MEMORY)
-    passed = total = 0
+    passed = total = quiz_right = quiz_asked = 0
     for lesson, names in EXERCISES.items():
         shown.append(M.PROGRESS_LESSON.format(title=LESSON_TITLES[lesson]))
         for name in names:
-            record = records.get(name, attempts.Attempt())
+            record = records.exercises.get(name, attempts.Attempt())
             total += 1
             hints = _hints(record)
             if record.passed:
@@ -72,7 +72,16 @@ def lines() -> list[str]:
                                                      hints=hints))
             else:
                 shown.append(M.PROGRESS_FAILS_UNNAMED.format(name=name, hints=hints))
+        answered, right, asked = quiz.score(lesson, records.answers)
+        if asked:
+            quiz_right, quiz_asked = quiz_right + right, quiz_asked + asked
+            shown.append(M.PROGRESS_QUIZ.format(answered=answered, n=asked, right=right))
+        done, offered = experiments.tally(lesson, records.answers)
+        if offered:
+            shown.append(M.PROGRESS_EXPERIMENTS.format(done=done, n=offered))
     shown.append(M.PROGRESS_SUMMARY.format(passed=passed, n=total))
+    if quiz_asked:
+        shown.append(M.PROGRESS_QUIZ_SUMMARY.format(right=quiz_right, n=quiz_asked))
     return shown
 
 

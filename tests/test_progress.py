@@ -127,10 +127,10 @@ def test_two_notebooks_at_once_do_not_undo_each_other(tmp_path, monkeypatch):
     monkeypatch.setattr(attempts, "kept_on_disk", lambda: True)
     attempts.checked("mse", passed=True)  # this kernel
     other = attempts.read_record(record)
-    other["softmax"] = attempts.Attempt(passed=False, mistake="no_max_shift")
+    other.exercises["softmax"] = attempts.Attempt(passed=False, mistake="no_max_shift")
     attempts._write(record, other)  # another kernel, since
     attempts.checked("gd_step", passed=True)  # this kernel again
-    assert set(attempts.read_record(record)) == {"mse", "softmax", "gd_step"}
+    assert set(attempts.read_record(record).exercises) == {"mse", "softmax", "gd_step"}
 
 
 def test_an_unwritable_record_leaves_the_record_in_memory(tmp_path, monkeypatch):
