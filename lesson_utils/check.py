@@ -5,7 +5,9 @@ case, and either returns quietly (all pass) or raises :class:`CheckFailed`
 with one sentence that says what is wrong and what to do.
 
 A lesson's checks are imported the first time one of them is used, so
-``from lesson_utils import check`` stays fast.
+``from lesson_utils import check`` stays fast. In a notebook, importing it also
+makes a cell that needs an exercise you have not finished say so in one sentence
+(see :mod:`lesson_utils.unfinished`).
 """
 
 from __future__ import annotations
@@ -15,23 +17,15 @@ from typing import Any
 
 from . import hints as _hints
 from . import messages as _M
+from . import unfinished as _unfinished
 from .errors import CheckFailed
-
-EXERCISES: dict[str, tuple[str, ...]] = {
-    "lesson01": ("mse", "cross_entropy"),
-    "lesson02": ("softmax", "log_softmax", "cross_entropy_from_logits", "softmax_cross_entropy_grad"),
-    "lesson03": ("linear_mse_grads", "gd_step", "fit_linear"),
-    "lesson04": ("iterate_minibatches", "steps_per_epoch", "sgd_fit"),
-    "lesson05": ("Value", "linear_forward", "linear_backward", "relu_backward", "numerical_gradient"),
-    "lesson06": ("sgd_momentum_step", "adam_step", "adamw_step"),
-    "lesson07": ("train_val_split", "EarlyStopping"),
-    "lesson08": ("train_one_epoch", "evaluate"),
-}
-"""Lesson package -> the exercise names its ``check`` module defines (the public API)."""
+from .exercises import EXERCISES
 
 _LESSON_OF = {name: lesson for lesson, names in EXERCISES.items() for name in names}
 
 __all__ = ["CheckFailed", "hint", *_LESSON_OF]
+
+_unfinished.install()
 
 
 def hint(exercise: Any) -> None:

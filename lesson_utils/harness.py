@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from . import attempts
+from . import attempts, unfinished
 from . import messages as M
 from .errors import CheckFailed
 from .outputs import ARRAY, SCALAR, Output, Parts, Problem, Several, format_number, is_torch_tensor
@@ -598,6 +598,8 @@ def named_check(name: str, doc: str, run_check: Callable[..., None], *, takes_ca
     ) -> None:
         if cases is not None and not takes_cases:
             raise TypeError(f"{name}() got an unexpected keyword argument 'cases'")
+        if unfinished.is_reference(fn, name):
+            raise CheckFailed(M.REFERENCE_REFUSED.format(name=name))
         try:
             run_check(fn, seed=seed, cases=cases, hidden=hidden, time_limit=time_limit)
         except CheckFailed as failed:
@@ -607,6 +609,7 @@ def named_check(name: str, doc: str, run_check: Callable[..., None], *, takes_ca
             raise
         if not hidden:
             attempts.checked(name, passed=True)
+            unfinished.finished(name)
 
     check.__name__ = check.__qualname__ = name
     check.__doc__ = doc
