@@ -26,6 +26,7 @@ from nbclient import NotebookClient
 from nbclient.output_widget import OutputWidget
 
 from autograder.paths import ROOT, SOLUTIONS, lessons
+from lesson_utils import messages as M
 
 from . import colab_venv
 
@@ -207,3 +208,39 @@ def test_controls_are_live_with_ipywidgets_8(path, tmp_path):
     assert report["ipywidgets"].startswith("8.")
     assert report["controls"]
     assert stuck == []
+
+
+QUIZ = """
+import json
+
+from lesson_utils.quiz_widget import Quiz
+
+quiz = Quiz("lesson01")
+choice, estimate, written = quiz.ask(3), quiz.ask(2), quiz.ask(1)
+next(b for b in choice.children[0].children if b.description == "b").click()
+estimate.children[0].children[0].value = "1,5"
+estimate.children[0].children[1].click()
+written.children[0].children[0].value = "one number for how wrong"
+written.children[0].children[1].click()
+written.children[3].children[1].click()
+again = quiz.ask(3)
+print(json.dumps([w.children[1].value for w in (choice, estimate, written, again)]
+                 + [bool(w.children[2].value) for w in (choice, estimate, written, again)]))
+"""
+
+
+@pytest.mark.parametrize("which", ["colab", "own"], ids=["ipywidgets 7 (Colab)", "ipywidgets 8"])
+def test_the_quiz_answers_with_either_ipywidgets(which, tmp_path, request):
+    """With Colab's ipywidgets 7 and with 8, does each kind of question take its answer, judge it, explain it,
+    and show it again when asked anew?"""
+    python = str(request.getfixturevalue("colab_python")) if which == "colab" else sys.executable
+    nb = nbformat.v4.new_notebook()
+    client = NotebookClient(nb, km=kernel_manager(tmp_path, python), timeout=TIMEOUT, record_timing=False)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(HOW_MODELS_LEARN_RECORD=str(tmp_path / "progress.json"), PYDEVD_DISABLE_FILE_VALIDATION="1")
+    with client.setup_kernel(env=env, cleanup_kc=True):
+        shown = json.loads(run_code(client, nb, QUIZ))
+    assert shown == [M.QUIZ_RIGHT, M.QUIZ_ESTIMATE_RIGHT.format(answer="1.5", given="1.5"), M.QUIZ_SELF_MISSED,
+                     M.QUIZ_RIGHT, True, True, True, True]
+    assert json.loads((tmp_path / "progress.json").read_text())["answers"]["lesson01/q1"] == {
+        "given": "one number for how wrong", "right": False}

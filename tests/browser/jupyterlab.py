@@ -87,6 +87,18 @@ def run(page, command: str, index: int | None = None) -> None:
     page.wait_for_function(IDLE, timeout=RUN_TIMEOUT_MS, polling=500)
 
 
+def restart_kernel(page) -> None:
+    """Restart the notebook's kernel (as the Kernel menu does, without its dialog) and wait until it is idle."""
+    page.evaluate("() => { window.__done = false; window.__panel.sessionContext.session.kernel.restart()"
+                  ".then(() => { window.__done = true; }); }")
+    page.wait_for_function(IDLE, timeout=RUN_TIMEOUT_MS, polling=500)
+
+
+def shut_down(page) -> None:
+    """Shut the notebook's kernel down, as closing it and choosing to shut it down does."""
+    page.evaluate("() => window.__panel.sessionContext.shutdown()")
+
+
 def cells(page) -> list[dict]:
     """The notebook as the page holds it: nbformat cells with their outputs."""
     return page.evaluate(CELLS)

@@ -13,7 +13,16 @@ from lesson_utils.check import EXERCISES
 
 from ..nbgrader_course import learner_code
 from .conftest import ARTIFACTS
-from .jupyterlab import cell_element, cells, open_notebook, output_text, run, type_into_cell
+from .jupyterlab import (
+    cell_element,
+    cells,
+    open_notebook,
+    output_text,
+    restart_kernel,
+    run,
+    shut_down,
+    type_into_cell,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -100,7 +109,7 @@ def press_buttons(page, stem: str) -> list[str]:
     After each click, the widget it belongs to is saved as a screenshot (``STEM-widget-I-LABEL.png``).
     """
     stuck = []
-    buttons = page.locator(".jp-OutputArea-output .widget-button")
+    buttons = page.locator(".jp-OutputArea-output:has(.widget-output) .widget-button")  # a quiz's draws no picture
     for i in range(buttons.count()):
         button = buttons.nth(i)
         label = button.inner_text().strip()
@@ -194,6 +203,59 @@ def test_student_stops_at_first_check_then_passes_it(page, lab, stem):
     report = output_text(page, last, passes)
     assert M.PROGRESS_ON_DISK in report and passes in report
     cell_element(page, last).screenshot(path=str(ARTIFACTS / f"{stem}-progress.png"))
+    assert page.console_errors == []
+
+
+QUIZ_CELLS = ["quiz-setup", "q1-quiz", "q2-quiz", "q3-quiz"]
+
+
+def run_quiz_cells(page) -> dict[str, int]:
+    """Run lesson 01's quiz cells, one by one as a learner would; return every cell's index by id."""
+    index = {c["id"]: i for i, c in enumerate(cells(page))}
+    for cell_id in QUIZ_CELLS:
+        run(page, "notebook:run-cell", index[cell_id])
+    return index
+
+
+def shows_answers(page, index: dict[str, int]) -> None:
+    """Do questions 1 to 3 show the answers given before, each with its verdict?"""
+    assert M.QUIZ_SELF_HAD_IT in output_text(page, index["q1-quiz"], M.QUIZ_SELF_HAD_IT)
+    right = M.QUIZ_ESTIMATE_RIGHT.format(answer="1.5", given="1.5")
+    assert right in output_text(page, index["q2-quiz"], right)
+    assert M.QUIZ_WRONG_CHOICE.format(letter="b") in output_text(page, index["q3-quiz"],
+                                                                   M.QUIZ_WRONG_CHOICE.format(letter="b"))
+
+
+def test_quiz_answers_survive_a_restart_and_a_reopen(page, lab):
+    """Answered in the learner's copy, are the quiz's answers judged, shown again after a kernel restart and after
+    the notebook is shut down and opened anew, and counted in the progress report?"""
+    open_notebook(page, lab, "notebooks/01_loss_functions.ipynb")
+    index = run_quiz_cells(page)
+    written = cell_element(page, index["q1-quiz"])
+    written.locator("textarea").fill("One number for how wrong; cross-entropy keeps pushing when confidently wrong.")
+    written.get_by_role("button", name=M.QUIZ_WRITTEN_BUTTON).click()
+    assert M.QUIZ_WRITTEN_SAVED in output_text(page, index["q1-quiz"], M.QUIZ_WRITTEN_SAVED)
+    written.get_by_role("button", name=M.QUIZ_SELF_YES).click()
+    estimate = cell_element(page, index["q2-quiz"])
+    estimate.locator("input[type=text]").fill("1.5")
+    estimate.get_by_role("button", name=M.QUIZ_ESTIMATE_BUTTON).click()
+    cell_element(page, index["q3-quiz"]).get_by_role("button", name="a", exact=True).click()
+    shows_answers(page, index)
+
+    restart_kernel(page)
+    run_quiz_cells(page)
+    shows_answers(page, index)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for cell_id in QUIZ_CELLS[1:]:
+        cell_element(page, index[cell_id]).screenshot(path=str(ARTIFACTS / f"01_loss_functions-{cell_id}-restart.png"))
+
+    shut_down(page)
+    open_notebook(page, lab, "notebooks/01_loss_functions.ipynb")
+    run_quiz_cells(page)
+    shows_answers(page, index)
+    run(page, "notebook:run-cell", index["progress"])
+    answered = M.PROGRESS_QUIZ.format(answered=3, n=4, right=2).strip()
+    assert answered in output_text(page, index["progress"], answered)
     assert page.console_errors == []
 
 
