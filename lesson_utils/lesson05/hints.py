@@ -133,8 +133,9 @@ LINEAR_BACKWARD = Ladder(
     rungs=(
         "Write down the shapes: dout is (n, m), X is (n, d), W is (d, m). Each gradient has the shape of the "
         "thing it is the gradient of. Which product of two of these arrays (transposed or not) gives a (d, m) "
-        "array? An (n, d) one? And b is added to every one of the n rows: how many shares of gradient does each "
-        "entry of b collect, and what do you do with them?",
+        "array? An (n, d) one? The lesson's sum over i of X[i, k] * dout[i, j] is entry (k, j) of one of them. "
+        "And b is added to every one of the n rows: how many shares of gradient does each entry of b collect, "
+        "and what do you do with them?",
         "Make float arrays of dout, X and W first. Then: dX is dout times W transposed, shape (n, d) like X; dW "
         "is X transposed times dout, shape (d, m) like W (weight W[k, j] multiplies X[i, k] in every example i, "
         "and the examples' shares add up); db is dout summed over the batch, axis 0, shape (m,) like b. Sum, do "

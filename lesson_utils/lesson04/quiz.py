@@ -1,0 +1,86 @@
+"""Lesson 04's check-yourself questions (see ``lesson_utils.quiz``)."""
+
+from __future__ import annotations
+
+from ..quiz import Choice, Written
+
+QUESTIONS = (
+    Written(
+        "What do batch size, step and epoch mean, and why use minibatches?",
+        explanation=(
+            "Batch size is the number of examples per gradient estimate; a step is one update on one batch; an "
+            "epoch is one full pass over the data, $\\lceil n / \\text{batch size} \\rceil$ steps. Minibatches make "
+            "each step cheap, so you take many steps per pass instead of one, and their gradient noise acts as a "
+            "mild regulariser that helps escape poor spots (sections 1, 3 and 4)."
+        ),
+    ),
+    Choice(
+        "How many updates are 10 epochs over 50,000 examples with batch size 32? Work it out, then run the cell "
+        "below.",
+        options=("1,563", "15,620", "15,625", "15,630"),
+        answer=3,
+        explanation=(
+            "$50{,}000 / 32 = 1562.5$, rounded up to 1,563 steps per epoch (the last batch holds 16 examples), so "
+            "15,630 updates. 15,625 forgets that a count of steps is a whole number, 15,620 drops the last, "
+            "smaller batch of every epoch, and 1,563 is a single epoch."
+        ),
+    ),
+    Choice(
+        'True or false: "an epoch is a step".',
+        options=("true", "false"),
+        answer=1,
+        explanation=(
+            "False. A step is one update on one batch; an epoch is a full pass over the data, usually thousands of "
+            "steps (3,907 for a million examples at batch size 256)."
+        ),
+    ),
+    Choice(
+        'True or false: "SGD uses one example at a time".',
+        options=("true", "false"),
+        answer=1,
+        explanation=(
+            'False in practice: "SGD" today means minibatch SGD, a small random batch per step. Batch size 1 is '
+            "the extreme case, with the noisiest gradients (section 4)."
+        ),
+    ),
+    Choice(
+        "Your `iterate_minibatches` creates `np.random.default_rng(0)` inside and shuffles with it. What goes wrong "
+        "in training?",
+        options=(
+            "nothing: the order is still random",
+            "every epoch gets the same order, so the batches never change",
+            "the rows of X and the entries of y lose their pairing",
+            "the run can no longer be repeated",
+        ),
+        answer=1,
+        explanation=(
+            "Every epoch gets the same order, so the same examples always share a batch and the batches never "
+            "change. Draw from the `rng` you are passed, which moves on after each epoch, so every epoch is a new "
+            "shuffle; seeding that one generator once outside keeps the whole run repeatable. The pairs stay "
+            "together either way, as long as X and y are indexed with the same positions."
+        ),
+    ),
+    Choice(
+        "Why is LLM pretraining described in steps or tokens rather than epochs?",
+        options=(
+            "text cannot be shuffled, so there are no epochs",
+            "the data set is so large that the model sees most of it about once",
+            "each step of an LLM takes the whole data set as its batch",
+        ),
+        answer=1,
+        explanation=(
+            "The data set is so large that the model sees most of it roughly once: training is well under a few "
+            "epochs, so the count of updates (steps) or of tokens processed is the meaningful measure."
+        ),
+    ),
+    Choice(
+        'True or false: "more epochs always help".',
+        options=("true", "false"),
+        answer=1,
+        explanation=(
+            "False. Past some point the model starts memorising the training set (overfitting) and its loss on new "
+            "data gets worse. You watch a validation loss, not the training loss, to decide when to stop "
+            "(lesson 07)."
+        ),
+    ),
+)
