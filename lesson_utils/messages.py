@@ -165,23 +165,25 @@ EXPERIMENT_LOOK_FOR = "Look for this: {look_for}"
 
 NEEDS_EXERCISE = (
     '⏸ This cell needs your {name} from exercise {number}, which is not finished yet. Finish it, or run '
-    'use_reference("{name}") to see this cell with the course\'s version.'
+    'check.use_reference("{name}") to see this cell with the course\'s version.'
 )
 NEEDS_EXERCISE_CELL = (
     '⏸ This cell needs {name} from exercise {number}: run that exercise\'s cell first (or run '
-    'use_reference("{name}") to see this cell with the course\'s version).'
+    'check.use_reference("{name}") to see this cell with the course\'s version).'
 )
 NEEDS_VALUE = (
     '⏸ This cell needs {value} from a cell above, which stopped because your {name} from exercise {number} is not '
-    'finished yet. Finish it, or run use_reference("{name}"), then run the cells above again.'
+    'finished yet. Finish it, or run check.use_reference("{name}"), then run the cells above again.'
 )
 REFERENCE_IN_USE = (
     "{name} is now the course's version, so the cells that need it can run: run them again. Exercise {number} "
     "still needs your own; its check will not take the course's."
 )
 REFERENCE_REFUSED = (
-    "This is the course's {name}, from use_reference: the check needs yours. Write {name} in its exercise cell "
-    "and run that cell again."
+    "This is the course's {name}, from check.use_reference: the check needs yours. Write {name} in its exercise "
+    "cell and run that cell again."
 )
 REFERENCE_WITHHELD = "The course's {name} is not available here, so nothing was changed."
-REFERENCE_UNKNOWN = "There is no exercise named {name!r}; use_reference takes an exercise's name, such as \"mse\"."
+REFERENCE_UNKNOWN = (
+    "There is no exercise named {name!r}; check.use_reference takes an exercise's name, such as \"mse\"."
+)

@@ -1,5 +1,5 @@
 """Cells that need an unfinished exercise: does each say so in one sentence, naming the exercise, instead of a
-traceback; does the sentence follow the values a stopped cell could not make; does use_reference let the demos
+traceback; does the sentence follow the values a stopped cell could not make; does check.use_reference let the demos
 run while the check still refuses it; and does every learner notebook, run with no exercise done, show nothing
 but those sentences?"""
 
@@ -124,9 +124,10 @@ def test_a_learner_goes_on_with_the_course_version():
     called, while the check still refuses the course's version; and once the learner's own passes, does a typo
     get its ordinary traceback?"""
     done = run_cells(
-        "import numpy as np\nfrom lesson_utils import check, use_reference\nrng = np.random.default_rng(0)",
+        "import numpy as np\nfrom lesson_utils import check\nrng = np.random.default_rng(0)",
         STUB, SPLIT, "print(len(x_train))",
-        'use_reference("train_val_split")', SPLIT, "print(len(x_train))", "check.train_val_split(train_val_split)",
+        'check.use_reference("train_val_split")', SPLIT, "print(len(x_train))",
+        "check.train_val_split(train_val_split)",
         "def train_val_split(X, y, val_fraction, rng):\n    return __import__('lesson_utils.lesson07.reference', "
         "fromlist=['x']).train_val_split(X, y, val_fraction, rng)",
         "check.train_val_split(train_val_split)", "print(x_trian)")

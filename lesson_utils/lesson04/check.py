@@ -436,7 +436,7 @@ def _steps_per_epoch(fn: Any, *, seed: int | None, cases: Sequence[Sequence[Any]
 
 steps_per_epoch = named_check(
     "steps_per_epoch",
-    "Check ``fn(n, batch_size)``: the number of updates in one epoch, ceil(n / batch_size), as an int.",
+    "Check ``fn(n, batch_size)``: the number of updates in one epoch, as an int.",
     _steps_per_epoch,
 )
 

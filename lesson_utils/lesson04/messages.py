@@ -5,27 +5,27 @@ Tests match these by exact text. Placeholders are filled with ``str.format``.
 
 ITER_NOT_ITERABLE = (
     "iterate_minibatches returned a {type} on the case '{label}', which cannot be looped over. "
-    "Make it a generator (`yield X[idx], y[idx]` inside the loop) or return a list of (X_batch, y_batch) pairs."
+    "Make it a generator (yield one batch each time round the loop) or return a list of (X_batch, y_batch) pairs."
 )
 ITER_NOT_PAIRS = (
     "iterate_minibatches handed out a {type} as batch {index} on the case '{label}', but every batch is a pair "
-    "(X_batch, y_batch) of arrays: `yield X[idx], y[idx]`."
+    "(X_batch, y_batch) of arrays, the rows of X and the labels of y at the same positions."
 )
 ITER_BATCH_SHAPE = (
     "iterate_minibatches handed out, as batch {index} on the case '{label}', an X_batch of shape {x_shape} and "
     "a y_batch of shape {y_shape}, where X has shape {shape} and y has shape ({n},). Index the rows of both "
-    "with the same array of positions, `X[idx], y[idx]`, so X_batch has shape (len(idx), {rest}) and y_batch "
+    "with the same array of positions, so X_batch has shape (len(idx), {rest}) and y_batch "
     "(len(idx),)."
 )
 ITER_NOT_ROWS = (
     "iterate_minibatches handed out, in batch {index} on the case '{label}', rows that are not rows of the X "
-    "(or labels that are not in the y) it was given. Pick whole rows and leave their values as they are: "
-    "`X[idx], y[idx]`."
+    "(or labels that are not in the y) it was given. Pick whole rows by their positions and leave their values "
+    "as they are."
 )
 ITER_NOT_ONCE = (
     "iterate_minibatches did not hand out every example exactly once on the case '{label}' "
     "(n = {n}, batch_size = {batch_size}): {detail}. One epoch is one permutation of all n positions, "
-    "cut into consecutive slices: `order = rng.permutation(n)`, then `order[start:start + batch_size]`."
+    "cut into consecutive slices of batch_size positions (the last one may be shorter)."
 )
 ITER_MISSING = "{count} of the examples never appear"
 ITER_REPEATED = "{count} appear more than once"
@@ -39,17 +39,18 @@ ITER_ENDLESS = (
 )
 ITER_IN_PLACE = (
     "iterate_minibatches changed its input `{arg}` in place on the case '{label}' (rng.shuffle(X) does this). "
-    "Leave X and y as they are: draw `idx = rng.permutation(n)` and build each batch as `X[idx], y[idx]`."
+    "Leave X and y as they are: shuffle an array of positions instead, and build each batch by indexing with "
+    "it."
 )
 
 COUNT_NOT_INT = (
     "steps_per_epoch returned {value}, a {type}, for n = {n}, batch_size = {batch_size}. The value is right, but "
     "a number of steps is a count, used as in `range(steps_per_epoch(n, batch_size))`, which a float breaks: "
-    "return an int (`int(np.ceil(n / batch_size))`, `math.ceil(n / batch_size)` or `-(-n // batch_size)`)."
+    "return an int (NumPy's rounding functions return floats; Python's own whole-number arithmetic does not)."
 )
 COUNT_NOT_INT_HIDDEN = (
     "steps_per_epoch returned a {type} on a hidden case. The values are right, but a number of steps is a "
-    "count: return an int (`math.ceil(n / batch_size)` or `-(-n // batch_size)`)."
+    "count: return an int, not a float."
 )
 COUNT_INT_LINE = "every answer is an int"
 
@@ -109,5 +110,5 @@ SGD_NOT_CLOSE_HIDDEN = (
 ITER_NOT_MIXED = (
     "iterate_minibatches keeps every batch a run of neighbouring examples on the case '{label}' (only the "
     "order inside or between batches changes), so the same examples always share a batch. Shuffle all n "
-    "positions first, `order = rng.permutation(n)`, then cut that order into slices."
+    "positions first, then cut that shuffled order into slices."
 )

@@ -18,16 +18,16 @@ from .reference import _arrays, iterate_minibatches, linear_mse, linear_mse_grad
 
 ITER_NO_SHUFFLE = (
     "it hands out the examples in their stored order, so every epoch sees the same batches in the same order. "
-    "Draw a fresh order at the start of each call, `order = rng.permutation(n)`, and slice batches out of that."
+    "Draw a fresh random order of the n positions from rng at the start of each call, and slice batches out of "
+    "that."
 )
 ITER_DROP_LAST = (
     "it drops the last batch when fewer than batch_size examples are left, so some examples are never seen "
-    "in the epoch. Keep the last, smaller batch: slice `order[start:start + batch_size]` for every start in "
-    "range(0, n, batch_size)."
+    "in the epoch. Keep the last, smaller batch: it holds what is left after the full ones."
 )
 ITER_PAIRS_BROKEN = (
     "it shuffles X and y with two different permutations, so each X_batch row is paired with the label of "
-    "another example. Draw one permutation and index both with it: `X[idx], y[idx]`."
+    "another example. Draw one permutation and index both X and y with it."
 )
 ITER_SAME_ORDER = (
     "it gives the same order every epoch: the permutation is drawn from a generator created inside the "
@@ -36,7 +36,7 @@ ITER_SAME_ORDER = (
 )
 ITER_BATCHES_ONLY = (
     "it shuffles the order of the batches but keeps each batch a run of neighbouring examples, so the same "
-    "examples always share a batch. Shuffle the examples themselves: `order = rng.permutation(n)`, then slice."
+    "examples always share a batch. Shuffle the positions of the examples themselves, then slice."
 )
 ITER_IGNORES_RNG = (
     "it ignores the rng argument and draws from NumPy's global random state (np.random.permutation or "
@@ -95,7 +95,7 @@ ITER_BANK = (
 
 STEPS_FLOOR = (
     "it rounds down (n // batch_size), which leaves out the last, smaller batch when batch_size does not "
-    "divide n. That batch is still a step: round up, e.g. `-(-n // batch_size)` or `math.ceil(n / batch_size)`."
+    "divide n. That batch is still a step: round up, never down."
 )
 STEPS_PRODUCT = (
     "it multiplies n by batch_size. An epoch splits n examples into groups of batch_size, "
@@ -103,15 +103,15 @@ STEPS_PRODUCT = (
 )
 STEPS_NO_ROUNDING = (
     "it returns n / batch_size without rounding, a fraction of a step. The last, smaller batch is one whole "
-    "step: round up, e.g. `math.ceil(n / batch_size)`."
+    "step: round the quotient up to a whole number of steps."
 )
 STEPS_PLUS_ONE = (
     "it adds 1 to n // batch_size, which counts one step too many when batch_size divides n exactly. "
-    "Round up instead: `-(-n // batch_size)` or `math.ceil(n / batch_size)`."
+    "Round the quotient up instead: that adds the extra step only when there is a last, smaller batch."
 )
 STEPS_ROUND = (
     "it rounds n / batch_size to the nearest whole number, so a last batch holding less than half of "
-    "batch_size is not counted. Always round up: `math.ceil(n / batch_size)`."
+    "batch_size is not counted. Always round up."
 )
 
 STEPS_BANK = (

@@ -61,13 +61,13 @@ HIDDEN_GLOBAL = (
     "dict it returns: no global variables, no attributes on the function, no caches outside the state."
 )
 HINT_SGD = (
-    "take this step by hand (v = momentum * v + g, or v = g on the first step; then p = p - lr * v) and compare "
-    "each number with your code."
+    "take this step by hand with the lesson's update rule (the new velocity first, then the parameter) and "
+    "compare each number with your code."
 )
 HINT_ADAM = (
     "take this step by hand (t, m, v, m_hat, v_hat, then p) and compare each number with your code."
 )
 HINT_ADAMW = (
-    "take this step by hand (p = p * (1 - lr * weight_decay), then the Adam step: t, m, v, m_hat, v_hat) and "
+    "take this step by hand (the decay of the parameter itself, then the Adam step: t, m, v, m_hat, v_hat) and "
     "compare each number with your code."
 )
