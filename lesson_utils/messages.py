@@ -187,3 +187,26 @@ REFERENCE_WITHHELD = "The course's {name} is not available here, so nothing was 
 REFERENCE_UNKNOWN = (
     "There is no exercise named {name!r}; check.use_reference takes an exercise's name, such as \"mse\"."
 )
+
+BRING_DONE = "✅ Brought your {name} from {notebook}."
+BRING_IN_CELL = (
+    "Your definitions are now in this cell and defined: the check cell below checks them again. Run this cell "
+    "again whenever you restart."
+)
+BRING_UNFINISHED = (
+    "⏸ {name} is not finished in {notebook}: finish it there and bring it again, or run "
+    'check.use_reference("{name}") to go on with the course\'s version.'
+)
+BRING_NOT_FOUND = (
+    "⏸ {notebook} has no definition of {name}: write it there (or paste it here), or run "
+    'check.use_reference("{name}") to go on with the course\'s version.'
+)
+BRING_NO_NOTEBOOK = (
+    "⏸ No notebook {number}_*.ipynb is in {folder}, so {name} cannot be brought from it: put your lesson {number} "
+    "notebook there (on Colab, upload it), or paste your {name} into this cell."
+)
+BRING_UNREADABLE = "⏸ {notebook} could not be read as a notebook: open it in Jupyter and save it again."
+BRING_UNKNOWN = "bring takes the names of exercises from earlier lessons, such as \"mse\"; it was given {names}."
+FILL_THIS_CELL = (
+    "⏸ This cell is yours to fill in: the comments above `raise NotImplementedError()` say what goes here."
+)

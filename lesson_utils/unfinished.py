@@ -169,6 +169,14 @@ def _raised_in(tb: Any) -> str | None:
     return owner if owner in EXERCISE_NUMBER else None
 
 
+def _in_the_cell(error: BaseException) -> bool:
+    """Whether the error was raised by the cell's own code, not inside anything it called (a cell to fill in)."""
+    tb = error.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb.tb_frame.f_code.co_name == "<module>"
+
+
 def sentence(error: BaseException, source: str = "", line: int = 1) -> str | None:
     """The one sentence for an error an unfinished exercise caused, or ``None`` for any other error. ``source``
     is the cell that raised, on ``line``: the names it would have given values to from there on now wait for that
@@ -183,6 +191,8 @@ def sentence(error: BaseException, source: str = "", line: int = 1) -> str | Non
     if isinstance(error, NotImplementedError) and error.__traceback__ is not None and _raised_in(error.__traceback__):
         exercise = _raised_in(error.__traceback__)
         said = M.NEEDS_EXERCISE.format(name=exercise, number=EXERCISE_NUMBER[exercise][1])
+    elif isinstance(error, NotImplementedError) and error.__traceback__ is not None and _in_the_cell(error):
+        said = M.FILL_THIS_CELL
     elif name in EXERCISE_NUMBER:
         said = M.NEEDS_EXERCISE_CELL.format(name=name, number=EXERCISE_NUMBER[name][1])
     elif name in _blocked or waiting:

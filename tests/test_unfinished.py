@@ -160,3 +160,12 @@ def test_a_notebook_with_no_exercise_done_shows_only_sentences(path):
                 shown[cell.id] = traceback
     assert {cell_id: tb for cell_id, tb in shown.items() if len(tb) != 1 or not tb[0].startswith(sentences)} == {}
     assert shown, "no cell needed an unfinished exercise"
+
+
+def test_a_cell_left_to_fill_says_so():
+    """Does a cell whose own code is still `raise NotImplementedError()` (not a function's) say it is to be filled
+    in?"""
+    try:
+        exec(compile("# bring your functions here\nraise NotImplementedError()", "<cell>", "exec"), {})
+    except NotImplementedError as error:
+        assert unfinished.sentence(error) == M.FILL_THIS_CELL
