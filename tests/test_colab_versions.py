@@ -222,7 +222,7 @@ estimate.children[0].children[0].value = "1,5"
 estimate.children[0].children[1].click()
 written.children[0].children[0].value = "one number for how wrong"
 written.children[0].children[1].click()
-written.children[3].children[1].click()
+written.children[3].children[2].click()  # "I missed something"
 again = quiz.ask(3)
 print(json.dumps([w.children[1].value for w in (choice, estimate, written, again)]
                  + [bool(w.children[2].value) for w in (choice, estimate, written, again)]))
