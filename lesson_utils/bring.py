@@ -1,10 +1,11 @@
 """Bring your own functions from an earlier lesson into this notebook: ``bring("adamw_step", "train_val_split")``.
 
 For each exercise named, :func:`bring` finds the earlier lesson's notebook beside this one (``06_optimizers.ipynb``
-for ``adamw_step``), reads from it only the definition of that function or class (with the imports and constants
-its own cell gives it), and writes those definitions into the cell that called it, as ``%load`` does, and defines
-them. So the notebook holds your code itself: it runs after a restart and when it is graded on its own. A
-definition that is still unfinished is not brought: the cell says so and names ``check.use_reference``.
+for ``adamw_step``) and reads from it only the definition of that function or class, with the notebook's own
+functions it calls and the imports and plain constants they read. It writes those definitions into the cell that
+called it, as ``%load`` does, and defines them. So the notebook holds your code itself: it runs after a restart
+and when it is graded on its own. A definition that is still unfinished is not brought: the cell says so and
+names ``check.use_reference``.
 
 Where the earlier notebook is not beside this one (on Colab, say, unless you uploaded it), paste your definitions
 into the cell instead: the check cell after it re-checks them either way.
@@ -64,45 +65,93 @@ def _names_read(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
-def _support(tree: ast.Module, definition: ast.AST, source: str) -> list[str]:
-    """The cell's own top-level imports and constant assignments that ``definition`` reads, in order."""
-    wanted = _names_read(definition)
-    kept = []
-    for statement in tree.body:
-        if isinstance(statement, ast.Import | ast.ImportFrom):
-            bound = {(a.asname or a.name).split(".")[0] for a in statement.names}
-        elif isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in statement.targets):
-            bound = {t.id for t in statement.targets}
-        else:
+def _constant(node: ast.AST) -> bool:
+    """Whether an assigned value is a plain constant (``1e-12``, ``-1``, ``2 ** 10``), not a computation on data."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp):
+        return _constant(node.operand)
+    if isinstance(node, ast.BinOp):
+        return _constant(node.left) and _constant(node.right)
+    return False
+
+
+def _bindings(cells: list[tuple[ast.Module, str]]) -> dict[str, str]:
+    """The notebook's top-level imports and plain constants, by the name each binds: the source of the last."""
+    bound = {}
+    for tree, source in cells:
+        for statement in tree.body:
+            if isinstance(statement, ast.Import | ast.ImportFrom):
+                names = [(a.asname or a.name).split(".")[0] for a in statement.names]
+            elif (isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in statement.targets)
+                  and _constant(statement.value)):
+                names = [t.id for t in statement.targets]
+            else:
+                continue
+            for name in names:
+                bound[name] = ast.get_source_segment(source, statement)
+    return bound
+
+
+def _parsed(cells: list[str]) -> list[tuple[ast.Module, str]]:
+    parsed = []
+    for source in cells:
+        try:
+            parsed.append((ast.parse(source), source))
+        except SyntaxError:
             continue
-        if bound & wanted:
-            kept.append(ast.get_source_segment(source, statement))
-    return kept
+    return parsed
+
+
+def _definitions(cells: list[tuple[ast.Module, str]]) -> dict[str, tuple[ast.AST, str]]:
+    """Every top-level function and class the cells define -> (its node, its cell's source): the last definition
+    of each, as running the notebook leaves it."""
+    return {statement.name: (statement, source) for tree, source in cells for statement in tree.body
+            if isinstance(statement, ast.FunctionDef | ast.ClassDef)}
+
+
+def _needed(name: str, defined: dict) -> list[str]:
+    """``name`` and the notebook's own functions it calls, directly or through others: callees first."""
+    order: list[str] = []
+
+    def visit(current: str) -> None:
+        if current in order:
+            return
+        order.append(current)  # marks it visited; moved after its callees below
+        for called in sorted(_names_read(defined[current][0]) & defined.keys() - {current}):
+            visit(called)
+        order.remove(current)
+        order.append(current)
+
+    visit(name)
+    return order
+
+
+def _source(definition: ast.AST, source: str) -> str:
+    start = min([definition.lineno, *(d.lineno for d in getattr(definition, "decorator_list", []))])
+    return "\n".join(source.splitlines()[start - 1:definition.end_lineno])
 
 
 def find(name: str, path: Path) -> Found:
-    """Exercise ``name``'s definition in the notebook at ``path``: the last one, as running the notebook leaves it."""
+    """Exercise ``name``'s definition in the notebook at ``path`` (the last one, as running the notebook leaves
+    it), with the notebook's own functions it calls."""
     try:
         cells = _code_cells(path)
     except (OSError, ValueError, KeyError, TypeError):
         return Found(name, path.name, problem=M.BRING_UNREADABLE.format(notebook=path.name))
-    found = None
-    for source in cells:
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            continue
-        for statement in tree.body:
-            if isinstance(statement, ast.FunctionDef | ast.ClassDef) and statement.name == name:
-                found = (tree, statement, source)
-    if found is None:
+    parsed = _parsed(cells)
+    defined = _definitions(parsed)
+    if name not in defined:
         return Found(name, path.name, problem=M.BRING_NOT_FOUND.format(name=name, notebook=path.name))
-    tree, definition, source = found
-    if _unfinished(definition):
-        return Found(name, path.name, problem=M.BRING_UNFINISHED.format(name=name, notebook=path.name))
-    start = min([definition.lineno, *(d.lineno for d in getattr(definition, "decorator_list", []))])
-    lines = source.splitlines()[start - 1:definition.end_lineno]
-    return Found(name, path.name, source="\n".join([*_support(tree, definition, source), "", *lines]).strip())
+    needed = _needed(name, defined)
+    for each in needed:
+        if _unfinished(defined[each][0]):
+            return Found(name, path.name, problem=M.BRING_UNFINISHED.format(name=each, notebook=path.name))
+    bindings = _bindings(parsed)
+    read = set().union(*(_names_read(defined[each][0]) for each in needed)) - defined.keys()
+    support = list(dict.fromkeys(source for n, source in bindings.items() if n in read))  # in notebook order
+    definitions = "\n\n\n".join(_source(*defined[each]) for each in needed)
+    return Found(name, path.name, source=("\n".join(support) + "\n\n\n" if support else "") + definitions)
 
 
 def cell_text(call: str, found: list[Found]) -> str:

@@ -47,10 +47,10 @@ def earlier(tmp_path):
 
 
 def test_only_the_definition_and_what_it_reads_are_taken(earlier):
-    """Is the last definition taken, with the import and constant it reads, and nothing else of its cell?"""
+    """Is the last definition taken, with the import and constant it reads, and nothing else of the notebook?"""
     found = B.find("cross_entropy_from_logits", earlier / "02_softmax.ipynb")
     assert found.problem is None
-    assert found.source == "import math\nEPS = 1e-12\n\ndef cross_entropy_from_logits(logits, targets):\n" \
+    assert found.source == "import math\nEPS = 1e-12\n\n\ndef cross_entropy_from_logits(logits, targets):\n" \
                            '    """The mean cross-entropy."""\n    return float(math.floor(EPS) + 1.0)'
     namespace: dict = {}
     exec(found.source, namespace)
@@ -116,3 +116,35 @@ def test_the_learner_copies_name_each_exercise_bring_can_find():
         path = B.notebook_of(name, NOTEBOOKS)
         assert path is not None and path.name.startswith(lesson.removeprefix("lesson") + "_")
         assert json.loads(path.read_text())["cells"]
+
+
+def test_the_functions_a_definition_calls_come_with_it(tmp_path):
+    """When the definition calls another function of its notebook (which calls a third), do those come too, callees
+    first, and does an unfinished one among them stop the bringing, named?"""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("def shift(z):\n    return z - 1"),
+                nbformat.v4.new_code_cell("def log_softmax(z):\n    return shift(z) * 2"),
+                nbformat.v4.new_code_cell("def cross_entropy_from_logits(z, t):\n    return -log_softmax(z)")]
+    nbformat.write(nb, tmp_path / "02_softmax.ipynb")
+    found = B.find("cross_entropy_from_logits", tmp_path / "02_softmax.ipynb")
+    namespace: dict = {}
+    exec(found.source, namespace)
+    assert namespace["cross_entropy_from_logits"](3, None) == -4
+    assert found.source.index("def shift") < found.source.index("def log_softmax") < found.source.index("def cross")
+    nb.cells[0] = nbformat.v4.new_code_cell("def shift(z):\n    raise NotImplementedError()")
+    nbformat.write(nb, tmp_path / "02_softmax.ipynb")
+    assert B.find("cross_entropy_from_logits", tmp_path / "02_softmax.ipynb").problem == M.BRING_UNFINISHED.format(
+        name="shift", notebook="02_softmax.ipynb")
+
+
+def test_the_course_solutions_brought_pass_their_checks():
+    """Brought from the solution notebooks, does every exercise's definition run on its own and pass its check?"""
+    from autograder.paths import SOLUTIONS
+    from lesson_utils import check
+
+    for name in B.LESSON_OF:
+        found = B.find(name, B.notebook_of(name, SOLUTIONS))
+        assert found.problem is None, name
+        namespace: dict = {}
+        exec("import numpy as np\nimport torch\n" + found.source, namespace)
+        getattr(check, name)(namespace[name])
