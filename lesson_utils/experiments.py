@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from . import attempts
 from . import messages as M
 
@@ -40,6 +42,20 @@ class Experiment:
     prompt: str
     look_for: str
     judge: Callable[..., Outcome] | None = None
+
+
+def one_number(value: Any) -> float | None:
+    """``value`` as one finite float (a Python or NumPy number, or an array or tensor holding one), or ``None``
+    when it is not one: text, a truth value, several numbers, NaN or an infinity."""
+    if isinstance(value, bool | str | bytes):
+        return None
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if array.size != 1 or not np.isfinite(array).all():
+        return None
+    return float(array.reshape(()))
 
 
 def experiments(lesson: str) -> tuple[Experiment, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..experiments import Experiment, Outcome
+from ..experiments import Experiment, Outcome, one_number
 
 LOGITS = np.array([2.0, 1.0, 0.1])
 """The worked example."""
@@ -20,19 +20,10 @@ TARGET = 0.9
 TARGET_TOLERANCE = 0.005
 
 
-def _number(value) -> float | None:
-    """``value`` as a finite float, or None."""
-    if np.ndim(value) != 0:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if np.isfinite(number) else None
 
 
 def _overflow_edge(c) -> Outcome:
-    shift = _number(c)
+    shift = one_number(c)
     if shift is None:
         return Outcome(False, f"c must be one finite number, added to every logit; {c!r} is not.")
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
@@ -53,7 +44,7 @@ def _overflow_edge(c) -> Outcome:
 
 
 def _sharpen_to_90(T) -> Outcome:
-    temperature = _number(T)
+    temperature = one_number(T)
     if temperature is None or temperature <= 0:
         return Outcome(False, f"A temperature is a positive number; {T!r} is not.")
     z = LOGITS / temperature

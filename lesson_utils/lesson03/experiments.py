@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..experiments import Experiment, Outcome
+from ..experiments import Experiment, Outcome, one_number
 
 WORKED_X = np.array([1.0, 2.0, 3.0])
 WORKED_Y = np.array([2.0, 4.0, 6.0])
@@ -20,15 +20,6 @@ LONG = 2_000
 """How far a run is followed to say when it would overflow."""
 
 
-def _number(value) -> float | None:
-    """``value`` as a finite float, or None."""
-    if np.ndim(value) != 0:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if np.isfinite(number) else None
 
 
 def _grads(w: float, b: float) -> tuple[float, float]:
@@ -41,7 +32,7 @@ def _moves(gradient: float) -> str:
 
 
 def _rotate_the_line(w, b) -> Outcome:
-    w_, b_ = _number(w), _number(b)
+    w_, b_ = one_number(w), one_number(b)
     if w_ is None or b_ is None:
         return Outcome(False, f"w and b must be two finite numbers; you gave w = {w!r}, b = {b!r}.")
     dw, db = _grads(w_, b_)
@@ -73,7 +64,7 @@ def _first_overflow(losses: list[float]) -> int | None:
 
 
 def _diverge_fast(lr) -> Outcome:
-    rate = _number(lr)
+    rate = one_number(lr)
     if rate is None or rate <= 0:
         return Outcome(False, f"A learning rate is a positive number; {lr!r} is not.")
     losses = _four_point_losses(rate, FAST)

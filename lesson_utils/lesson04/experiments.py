@@ -7,7 +7,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ..experiments import Experiment, Outcome
+from ..experiments import Experiment, Outcome, one_number
 
 MILLION = 1_000_000
 EPOCHS = 3
@@ -28,13 +28,8 @@ def _count(value) -> int | None:
 
 
 def _seconds(value) -> float | None:
-    if isinstance(value, bool | str) or np.ndim(value) != 0:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) and number > 0 else None
+    number = one_number(value)
+    return number if number is not None and number > 0 else None
 
 
 def _updates_under(batch_size) -> Outcome:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..experiments import Experiment, Outcome
+from ..experiments import Experiment, Outcome, one_number
 
 VALLEY_CURVATURE = (0.2, 10.0)
 """Section 1's valley, L = (0.2 w1**2 + 10 w2**2) / 2."""
@@ -21,15 +21,6 @@ PULL_CURVATURE = (100.0, 0.01)
 """Section 5's two weights, pulled towards 1 strongly and weakly."""
 
 
-def _one_number(value) -> float | None:
-    """``value`` as a finite float, or ``None`` when it is not one number."""
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    if array.shape != () or not np.isfinite(array):
-        return None
-    return float(array)
 
 
 def growth_per_step(lr: float, momentum: float = MOMENTUM) -> float:
@@ -40,7 +31,7 @@ def growth_per_step(lr: float, momentum: float = MOMENTUM) -> float:
 
 
 def _momentum_limit(lr) -> Outcome:
-    rate = _one_number(lr)
+    rate = one_number(lr)
     if rate is None:
         return Outcome(False, f"Give the learning rate as one finite number (you gave {lr!r}).")
     if rate <= 0:
@@ -66,7 +57,7 @@ def l2_minimum(weight_decay: float) -> np.ndarray:
 
 
 def _l2_half(weight_decay) -> Outcome:
-    decay = _one_number(weight_decay)
+    decay = one_number(weight_decay)
     if decay is None:
         return Outcome(False, f"Give weight_decay as one finite number (you gave {weight_decay!r}).")
     if decay < 0:

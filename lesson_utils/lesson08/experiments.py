@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..experiments import Experiment, Outcome
+from ..experiments import Experiment, Outcome, one_number
 
 X_FOUR = (1.0, 2.0, 3.0, 4.0)
 Y_FOUR = (2.0, 4.0, 6.0, 8.0)
@@ -22,18 +22,10 @@ def full_batch_step(w: float = 0.0, b: float = 0.0, lr: float = LR) -> tuple[flo
     return w - lr * float(np.mean(2 * error * x)), b - lr * float(np.mean(2 * error))
 
 
-def _one_number(value) -> float | None:
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    if array.size != 1 or not np.isfinite(array).all():
-        return None
-    return float(array.reshape(()))
 
 
 def _accumulate(w, b) -> Outcome:
-    got_w, got_b = _one_number(w), _one_number(b)
+    got_w, got_b = one_number(w), one_number(b)
     if got_w is None or got_b is None:
         return Outcome(False, f"Give w and b as one finite number each (you gave w={w!r}, b={b!r}).")
     want_w, want_b = full_batch_step()
