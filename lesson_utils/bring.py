@@ -127,9 +127,14 @@ def _needed(name: str, defined: dict) -> list[str]:
     return order
 
 
+MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+"""nbgrader's markers, which a notebook from an nbgrader course may carry: not part of the definition."""
+
+
 def _source(definition: ast.AST, source: str) -> str:
     start = min([definition.lineno, *(d.lineno for d in getattr(definition, "decorator_list", []))])
-    return "\n".join(source.splitlines()[start - 1:definition.end_lineno])
+    lines = source.splitlines()[start - 1:definition.end_lineno]
+    return "\n".join(line for line in lines if not line.strip().startswith(MARKERS))
 
 
 def find(name: str, path: Path) -> Found:

@@ -610,6 +610,9 @@ def named_check(name: str, doc: str, run_check: Callable[..., None], *, takes_ca
         if not hidden:
             attempts.checked(name, passed=True)
             unfinished.finished(name)
+            borrowed = [other for other in unfinished.references_in_use() if other != name]
+            if borrowed:
+                print(M.PASSES_WITH_REFERENCE.format(names=", ".join(borrowed)))
 
     check.__name__ = check.__qualname__ = name
     check.__doc__ = doc

@@ -164,20 +164,24 @@ EXPERIMENT_BAD_VALUES = "Experiment {key!r} could not run with those values: {pr
 EXPERIMENT_LOOK_FOR = "Look for this: {look_for}"
 
 NEEDS_EXERCISE = (
-    '⏸ This cell needs your {name} from exercise {number}, which is not finished yet. Finish it, or run '
-    'check.use_reference("{name}") to see this cell with the course\'s version.'
+    '⏸ This cell needs your {name} (lesson {lesson}, exercise {number}), which is not finished yet. Finish it, or '
+    'run check.use_reference("{name}") to see this cell with the course\'s version.'
 )
 NEEDS_EXERCISE_CELL = (
-    '⏸ This cell needs {name} from exercise {number}: run that exercise\'s cell first (or run '
+    '⏸ This cell needs {name} (lesson {lesson}, exercise {number}): run the cell that defines it first (or run '
     'check.use_reference("{name}") to see this cell with the course\'s version).'
 )
 NEEDS_VALUE = (
-    '⏸ This cell needs {value} from a cell above, which stopped because your {name} from exercise {number} is not '
-    'finished yet. Finish it, or run check.use_reference("{name}"), then run the cells above again.'
+    '⏸ This cell needs {value} from a cell above, which stopped because your {name} (lesson {lesson}, exercise '
+    '{number}) is not finished yet. Finish it, or run check.use_reference("{name}"), then run the cells above again.'
 )
 REFERENCE_IN_USE = (
-    "{name} is now the course's version, so the cells that need it can run: run them again. Exercise {number} "
-    "still needs your own; its check will not take the course's."
+    "{name} is now the course's version, so the cells that need it can run: run them again. Lesson {lesson}'s "
+    "exercise {number} still needs your own; its check will not take the course's."
+)
+PASSES_WITH_REFERENCE = (
+    "This passed with the course's {names} from check.use_reference. When your notebook is graded only your own "
+    "code is there: put your own {names} in this notebook before you hand it in."
 )
 REFERENCE_REFUSED = (
     "This is the course's {name}, from check.use_reference: the check needs yours. Write {name} in its exercise "

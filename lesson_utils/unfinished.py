@@ -31,6 +31,9 @@ EXERCISE_NUMBER = {name: (lesson, number) for lesson, names in EXERCISES.items()
                    for number, name in enumerate(names, start=1)}
 """Exercise name -> (lesson, its number in the lesson)."""
 
+_given_out: set[str] = set()
+"""The exercises whose course version :func:`use_reference` has put in this notebook."""
+
 _blocked: dict[str, str] = {}
 """Each name a cell could not give a value to -> the unfinished exercise that stopped that cell."""
 
@@ -71,7 +74,6 @@ def use_reference(name: str) -> Any:
     if name not in EXERCISE_NUMBER:
         print(M.REFERENCE_UNKNOWN.format(name=name))
         return None
-    number = EXERCISE_NUMBER[name][1]
     try:
         course_version = reference(name)
     except Withheld:
@@ -79,11 +81,25 @@ def use_reference(name: str) -> Any:
         return None
     finished(name)
     shell = _shell()
-    print(M.REFERENCE_IN_USE.format(name=name, number=number))
+    print(M.REFERENCE_IN_USE.format(name=name, **_where(name)))
     if shell is None:
         return course_version
     shell.push({name: course_version})
+    _given_out.add(name)
     return None
+
+
+def _where(name: str) -> dict[str, str | int]:
+    lesson, number = EXERCISE_NUMBER[name]
+    return {"lesson": lesson.removeprefix("lesson"), "number": number}
+
+
+def references_in_use() -> list[str]:
+    """The exercises whose name in this notebook still holds the course's version from :func:`use_reference`."""
+    shell = _shell()
+    if shell is None:
+        return []
+    return sorted(name for name in _given_out if is_reference(shell.user_ns.get(name), name))
 
 
 def is_reference(fn: Any, name: str) -> bool:
@@ -190,15 +206,15 @@ def sentence(error: BaseException, source: str = "", line: int = 1) -> str | Non
     waiting = [value for value in read(source) if value in _blocked and value not in own]
     if isinstance(error, NotImplementedError) and error.__traceback__ is not None and _raised_in(error.__traceback__):
         exercise = _raised_in(error.__traceback__)
-        said = M.NEEDS_EXERCISE.format(name=exercise, number=EXERCISE_NUMBER[exercise][1])
+        said = M.NEEDS_EXERCISE.format(name=exercise, **_where(exercise))
     elif isinstance(error, NotImplementedError) and error.__traceback__ is not None and _in_the_cell(error):
         said = M.FILL_THIS_CELL
     elif name in EXERCISE_NUMBER:
-        said = M.NEEDS_EXERCISE_CELL.format(name=name, number=EXERCISE_NUMBER[name][1])
+        said = M.NEEDS_EXERCISE_CELL.format(name=name, **_where(name))
     elif name in _blocked or waiting:
         value = name if name in _blocked else waiting[0]
         exercise = _blocked[value]
-        said = M.NEEDS_VALUE.format(value=value, name=exercise, number=EXERCISE_NUMBER[exercise][1])
+        said = M.NEEDS_VALUE.format(value=value, name=exercise, **_where(exercise))
     else:
         return None
     if exercise is not None:

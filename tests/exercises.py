@@ -26,6 +26,7 @@ BANKS: dict[str, tuple[str, ...]] = {
     "linear_forward": ("FORWARD_BANK",),
     "linear_backward": ("BACKWARD_BANK",),
     "relu_backward": ("RELU_BANK",),
+    "two_layer_grads": ("TWO_LAYER_BANK",),
     "numerical_gradient": ("NUMGRAD_BANK",),
     "sgd_momentum_step": ("SGD_BANK",),
     "adam_step": ("ADAM_BANK",),

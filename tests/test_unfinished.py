@@ -40,13 +40,13 @@ def raised_by_stub() -> NotImplementedError:
 
 
 def needs_value(value: str) -> str:
-    return M.NEEDS_VALUE.format(value=value, name="train_val_split", number=1)
+    return M.NEEDS_VALUE.format(value=value, name="train_val_split", lesson="07", number=1)
 
 
 def test_a_stub_says_which_exercise_it_is():
     """Does the NotImplementedError of an exercise's own body name the exercise and its number?"""
     assert unfinished.sentence(raised_by_stub(), SPLIT) == M.NEEDS_EXERCISE.format(name="train_val_split",
-                                                                                   number=1)
+                                                                                   lesson="07", number=1)
 
 
 def test_a_value_the_stopped_cell_could_not_make_is_put_down_to_the_exercise():
@@ -63,7 +63,7 @@ def test_a_value_the_stopped_cell_could_not_make_is_put_down_to_the_exercise():
 def test_an_exercise_not_yet_defined_is_named():
     """Does a NameError for the exercise itself say to run its cell first?"""
     error = NameError("name 'EarlyStopping' is not defined", name="EarlyStopping")
-    assert unfinished.sentence(error) == M.NEEDS_EXERCISE_CELL.format(name="EarlyStopping", number=2)
+    assert unfinished.sentence(error) == M.NEEDS_EXERCISE_CELL.format(name="EarlyStopping", lesson="07", number=2)
 
 
 def test_other_errors_keep_their_traceback():
@@ -132,9 +132,9 @@ def test_a_learner_goes_on_with_the_course_version():
         "fromlist=['x']).train_val_split(X, y, val_fraction, rng)",
         "check.train_val_split(train_val_split)", "print(x_trian)")
     assert errors(done[2]) == [("NotImplementedError", [M.NEEDS_EXERCISE.format(name="train_val_split",
-                                                                                 number=1)])]
+                                                                                 lesson="07", number=1)])]
     assert errors(done[3]) == [("NameError", [needs_value("x_train")])]
-    assert done[4].outputs[0].text == M.REFERENCE_IN_USE.format(name="train_val_split", number=1) + "\n"
+    assert done[4].outputs[0].text == M.REFERENCE_IN_USE.format(name="train_val_split", lesson="07", number=1) + "\n"
     assert errors(done[5]) == [] and done[6].outputs[0].text == "8\n"
     ((name, traceback),) = errors(done[7])
     assert name == "CheckFailed" and M.REFERENCE_REFUSED.format(name="train_val_split") in traceback[-1]
@@ -150,7 +150,7 @@ def test_a_notebook_with_no_exercise_done_shows_only_sentences(path):
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True).execute(
         env=dict(os.environ, MPLBACKEND="Agg"))
-    sentences = ("⏸ This cell needs",)
+    sentences = ("⏸ This cell needs", M.FILL_THIS_CELL)
     shown = {}
     for cell in nb.cells:
         for name, traceback in errors(cell) if cell.cell_type == "code" else []:
@@ -169,3 +169,14 @@ def test_a_cell_left_to_fill_says_so():
         exec(compile("# bring your functions here\nraise NotImplementedError()", "<cell>", "exec"), {})
     except NotImplementedError as error:
         assert unfinished.sentence(error) == M.FILL_THIS_CELL
+
+
+def test_a_pass_that_leans_on_the_course_version_says_so():
+    """When a check passes while another exercise's name holds the course's version, is the learner told that
+    grading will have only their own code?"""
+    done = run_cells("from lesson_utils import check\nfrom lesson_utils.lesson02 import reference",
+                     'check.use_reference("softmax")', "check.log_softmax(reference.log_softmax)",
+                     "def softmax(z):\n    return reference.softmax(z)", "check.log_softmax(reference.log_softmax)")
+    said = M.PASSES_WITH_REFERENCE.format(names="softmax")
+    assert said in done[2].outputs[0].text
+    assert said not in done[4].outputs[0].text  # softmax is the learner's own again

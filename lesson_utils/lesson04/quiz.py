@@ -83,4 +83,31 @@ QUESTIONS = (
             "(lesson 07)."
         ),
     ),
+    Choice(
+        "Two linear layers with no ReLU between them, `(X @ W1 + b1) @ W2 + b2`, can fit ...",
+        options=(
+            "only what a single linear layer can: a straight line (a flat plane, with more inputs)",
+            "any curve, if the hidden layer is wide enough",
+            "piecewise-linear curves, with one kink per hidden unit",
+            "curves of degree 2, since the weights of the two layers are multiplied together",
+        ),
+        answer=0,
+        explanation=(
+            "Only a straight line: $(X W_1 + b_1) W_2 + b_2 = X (W_1 W_2) + (b_1 W_2 + b_2)$, a single linear layer "
+            "with $W = W_1 W_2$ and $b = b_1 W_2 + b_2$, however wide the hidden layer. Multiplying the weights "
+            "together gives new weights, not a higher power of $X$; the kinks come from a ReLU between the layers "
+            "(section 5)."
+        ),
+    ),
+    Choice(
+        "A minibatch of 32 examples with 2 features goes through an MLP with a hidden layer of 64 ReLUs and 3 "
+        "classes. What is the shape of `h`, the output of the ReLU?",
+        options=("(32, 2)", "(32, 64)", "(64, 3)", "(32, 3)"),
+        answer=1,
+        explanation=(
+            "`z1 = X @ W1 + b1` is `(32, 2) @ (2, 64)` plus a bias of shape `(64,)`, so `(32, 64)`, and the ReLU "
+            "keeps the shape: one row per example, one column per hidden unit. `(32, 3)` is the shape of the "
+            "logits, after the second layer; `(64, 3)` is the shape of `W2`; `(32, 2)` is the batch itself."
+        ),
+    ),
 )

@@ -1,5 +1,5 @@
-"""Checks for lesson 05: ``Value``, ``linear_forward``, ``linear_backward``, ``relu_backward`` and
-``numerical_gradient``.
+"""Checks for lesson 05: ``Value``, ``linear_forward``, ``linear_backward``, ``relu_backward``,
+``two_layer_grads`` and ``numerical_gradient``.
 
 The ``Value`` check compares with ``torch.autograd`` in float64; torch is imported only when that
 check runs (and the reference class stands in where torch is not installed).
@@ -37,7 +37,7 @@ from ..harness import (
     reached,
     run_behaviour,
 )
-from ..outputs import format_number
+from ..outputs import SCALAR, Output, format_number, is_torch_tensor, several
 from ..withheld import withheld
 from . import messages as L
 
@@ -782,6 +782,121 @@ RELU_BACKWARD = Exercise(
 relu_backward = make_check(
     RELU_BACKWARD, "Check ``fn(dout, z)``: dout where the pre-activation z > 0, else 0 (0 at z == 0); float32 "
     "inputs may give a float32 result."
+)
+
+# --- two_layer_grads -----------------------------------------------------------------
+
+PARAM_KEYS = ("W1", "b1", "W2", "b2")
+
+
+class LossAndGrads(Output):
+    """What two_layer_grads returns, ``(loss, grads)``: one number, then a dict of one array per parameter, read as
+    five parts (the loss, then the gradients in the order of :data:`PARAM_KEYS`), each named in a sentence."""
+
+    what = "a pair (loss, grads)"
+    shape_hint = L.TWO_LAYER_SHAPE_HINT
+    names = ("loss", *(f"grads['{key}']" for key in PARAM_KEYS))
+
+    def convert(self, value: Any, name: str, label: str) -> tuple[np.ndarray, ...]:
+        if value is None:
+            raise Problem(M.RETURNED_NONE.format(name=name, label=label))
+        if is_torch_tensor(value):
+            raise Problem(M.RETURNED_TENSOR.format(name=name, label=label))
+        loss, grads = several(value, ("loss", "grads"), name, label)
+        if loss is None:
+            raise Problem(M.RETURNED_NONE.format(name=f"{name} (loss)", label=label))
+        parts = SCALAR.convert(loss, f"{name} (loss)", label)
+        if not isinstance(grads, dict):
+            raise Problem(M.RETURNED_WRONG_TYPE.format(name=f"{name} (grads)", label=label,
+                                                       type=type(grads).__name__, what=L.TWO_LAYER_NOT_A_DICT))
+        if sorted(map(str, grads)) != sorted(PARAM_KEYS) or len(grads) != len(PARAM_KEYS):
+            raise Problem(M.RETURNED_WRONG_KEYS.format(name=f"{name} (grads)", label=label,
+                                                       got=", ".join(map(str, grads)) or "none",
+                                                       names=", ".join(PARAM_KEYS)))
+        for key, part in zip(PARAM_KEYS, self.names[1:], strict=True):
+            item = grads[key]
+            if item is None:
+                raise Problem(M.RETURNED_NONE.format(name=f"{name} ({part})", label=label))
+            parts += ARRAY.convert(item, f"{name} ({part})", label)
+        return parts
+
+
+LOSS_AND_GRADS = LossAndGrads()
+
+
+def _net(X, W1, b1, W2, b2, y, dtype: Any = np.float64, label_dtype: Any = np.int64) -> tuple:
+    """The arguments ``(params, X, y)`` of one case, in the dtypes given."""
+    params = {key: np.array(value, dtype=dtype) for key, value in zip(PARAM_KEYS, (W1, b1, W2, b2), strict=True)}
+    return params, np.array(X, dtype=dtype), np.array(y, dtype=label_dtype)
+
+
+NET_X = [[1.0, 2.0], [-1.0, 0.5], [0.5, -1.5], [2.0, 1.0]]
+NET_W1 = [[0.5, -1.0, 0.25], [0.75, 0.5, -0.5]]
+NET_B1 = [0.1, -0.2, 0.3]
+NET_W2 = [[1.0, -1.0], [0.5, 0.5], [-0.5, 1.5]]
+NET_B2 = [0.2, -0.1]
+NET_Y = [0, 1, 1, 0]
+"""The fixed network: 4 examples, 2 inputs, 3 hidden units, 2 classes. Its pre-activations z1 are
+[[2.1, -0.2, -0.45], [-0.025, 1.05, -0.2], [-0.775, -1.45, 1.175], [1.85, -1.7, 0.3]]: each unit is on for some
+examples and off for others."""
+
+
+def _two_layer_fixed() -> list[Case]:
+    four_classes = [[1.0, -1.0, 0.5, 0.0], [0.5, 0.5, -0.5, 1.0], [-0.5, 1.5, 0.25, -1.0]]
+    return [
+        Case("4 examples, 2 inputs, 3 hidden units, 2 classes", _net(NET_X, NET_W1, NET_B1, NET_W2, NET_B2, NET_Y)),
+        Case("one example (n = 1)", _net(NET_X[:1], NET_W1, NET_B1, NET_W2, NET_B2, NET_Y[:1])),
+        Case("one hidden unit (hidden = 1), 3 classes",
+             _net(NET_X, [row[:1] for row in NET_W1], NET_B1[:1], [[1.0, -0.5, 0.25]], [0.0, 0.1, -0.1],
+                  [0, 1, 2, 1])),
+        Case("a hidden unit off for every example (b1[2] = -5: it passes back no gradient)",
+             _net(NET_X, NET_W1, [0.1, -0.2, -5.0], NET_W2, NET_B2, NET_Y)),
+        Case("a pre-activation exactly 0 (z1[0, 1] = 0, where ReLU passes no gradient, as in relu_backward)",
+             _net(NET_X, NET_W1, [0.1, 0.0, 0.3], NET_W2, NET_B2, NET_Y)),
+        Case("4 classes, every example of class 3",
+             _net(NET_X, NET_W1, NET_B1, four_classes, [0.2, -0.1, 0.0, 0.3], [3, 3, 3, 3])),
+        Case("float32 inputs and parameters, int32 labels",
+             _net(NET_X, NET_W1, NET_B1, NET_W2, NET_B2, NET_Y, np.float32, np.int32)),
+    ]
+
+
+TWO_LAYER_SHAPES = ((5, 3, 4, 2, np.float64), (8, 4, 6, 3, np.float64), (1, 5, 3, 4, np.float64),
+                    (6, 3, 1, 3, np.float64), (16, 6, 8, 5, np.float64), (12, 4, 4, 4, np.float64),
+                    (10, 4, 5, 3, np.float32))
+"""(n, d, hidden, k, dtype) of the random cases: one example, one hidden unit, two classes, and d = hidden = k
+(where a gradient filed under the wrong name has the right shape) among them."""
+
+
+def _two_layer_random(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for n, d, hidden, k, dtype in TWO_LAYER_SHAPES:
+        X = rng.normal(size=(n, d))
+        W1, b1 = rng.normal(0.0, 0.8, size=(d, hidden)), rng.normal(0.0, 0.5, size=hidden)
+        W2, b2 = rng.normal(0.0, 0.8, size=(hidden, k)), rng.normal(0.0, 0.5, size=k)
+        y = rng.integers(0, k, size=n)
+        labels = np.int32 if dtype == np.float32 else np.int64
+        cases.append(Case(f"random {np.dtype(dtype).name}, n = {n}, d = {d}, hidden = {hidden}, k = {k}",
+                          _net(X, W1, b1, W2, b2, y, dtype, labels)))
+    return cases
+
+
+TWO_LAYER_GRADS = Exercise(
+    name="two_layer_grads",
+    arg_names=("params", "X", "y"),
+    reference=reference.two_layer_grads,
+    fixed_cases=_two_layer_fixed,
+    random_cases=_two_layer_random,
+    mistakes=mistakes.TWO_LAYER_BANK,
+    output=LOSS_AND_GRADS,
+    seed=506,
+)
+
+two_layer_grads = make_check(
+    TWO_LAYER_GRADS,
+    "Check ``fn(params, X, y)``: the mean loss of linear -> ReLU -> linear -> softmax cross-entropy and the gradient "
+    "of every parameter, returned as ``(loss, grads)`` with grads keyed W1, b1, W2, b2 like params and each gradient "
+    "shaped like its parameter; the loss and each gradient are compared with the reference one by one, and params, "
+    "X and y must be left unchanged.",
 )
 
 # --- numerical_gradient --------------------------------------------------------------

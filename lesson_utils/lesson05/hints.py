@@ -191,6 +191,52 @@ RELU_BACKWARD = Ladder(
     }),
 )
 
+TWO_LAYER_GRADS = Ladder(
+    "two_layer_grads",
+    rungs=(
+        "Draw the network as a row of boxes: X -> first linear layer (W1, b1) -> z1 -> ReLU -> h -> second linear "
+        "layer (W2, b2) -> logits -> softmax cross-entropy -> loss. Which of your functions runs each box forward, "
+        "and which one runs it backward? Each backward function needs something the forward pass made: which "
+        "values must the forward pass keep, and in which order do the backward steps run?",
+        "Forward: z1 from the first layer, h = relu(z1) (np.maximum(z1, 0)), logits from the second layer given h, "
+        "and the loss from your cross_entropy_from_logits. Backward, in reverse: dlogits from your "
+        "softmax_cross_entropy_grad (it already holds the 1/n of the mean); the second layer's linear_backward "
+        "takes dlogits, that layer's own input h and W2, and gives dh, dW2 and db2; relu_backward takes dh and "
+        "the pre-activation z1; the first layer's linear_backward takes that, X and W1 (its dX is not needed). "
+        "Return the loss and a new dict with the keys W1, b1, W2, b2, and never write into params.",
+        "A skeleton to fill in:\n"
+        "    z1 = linear_forward(____, ____, ____)\n"
+        "    h = ____\n"
+        "    logits = linear_forward(____, ____, ____)\n"
+        "    loss = ____(logits, y)\n"
+        "    dlogits = ____(logits, y)\n"
+        "    dh, dW2, db2 = linear_backward(____, ____, ____)\n"
+        "    dz1 = ____(dh, ____)\n"
+        "    _, dW1, db1 = linear_backward(____, ____, ____)\n"
+        "    return ____, {\"W1\": ____, \"b1\": ____, \"W2\": ____, \"b2\": ____}",
+    ),
+    for_mistake=MappingProxyType({
+        "relu_backward_left_out": "Take a hidden unit whose z1 is negative on every example, like the check's case "
+                                  "with b1[2] = -5. Its h is 0 whatever W1 does, so nudging its column of W1 "
+                                  "leaves the loss unchanged. What gradient should that column get, and what does "
+                                  "yours give? Which step between dh and the first layer's backward decides it?",
+        "dW2_from_z1": "Print your grads['W2'] next to h.T @ dlogits and z1.T @ dlogits. Which array did the "
+                       "second layer multiply by W2 in the forward pass, and which one did you give its backward?",
+        "dW2_from_X": "Print grads['W2'].shape next to params['W2'].shape on a network with 3 inputs and 4 hidden "
+                      "units. Which array does W2 multiply in the forward pass, and which one did you give the "
+                      "second layer's backward?",
+        "bias_grads_averaged": "With one example your bias gradients are right; with a batch of 4 they are 4 times "
+                               "too small. b2 is added to every row of the logits: how do the rows' shares of its "
+                               "gradient combine, and where has the 1/n of the mean already been taken?",
+        "dW1_dW2_swapped": "Print each grads[name].shape next to params[name].shape. Which of your two "
+                           "linear_backward calls is given X, and whose gradient does it return?",
+        "one_over_n_twice": "Repeat the batch twice, X and y alike: the mean loss stays the same, and so should "
+                            "every gradient. Do yours halve? Then print softmax_cross_entropy_grad for one "
+                            "example and for that example twice: each row of the second is half the first. So "
+                            "where is the 1/n of the mean taken?",
+    }),
+)
+
 NUMERICAL_GRADIENT = Ladder(
     "numerical_gradient",
     rungs=(
@@ -231,5 +277,5 @@ NUMERICAL_GRADIENT = Ladder(
 
 LADDERS = {
     ladder.name: ladder
-    for ladder in (VALUE, LINEAR_FORWARD, LINEAR_BACKWARD, RELU_BACKWARD, NUMERICAL_GRADIENT)
+    for ladder in (VALUE, LINEAR_FORWARD, LINEAR_BACKWARD, RELU_BACKWARD, TWO_LAYER_GRADS, NUMERICAL_GRADIENT)
 }

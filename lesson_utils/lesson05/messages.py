@@ -87,3 +87,10 @@ HINT_PILE_UP = (
     "backward adds into the leaves' .grad and never resets it: two passes without zeroing give twice the "
     "gradient, and after setting .grad = 0 one pass gives the gradient again."
 )
+
+TWO_LAYER_SHAPE_HINT = (
+    "The loss is one number, the mean over the batch, and each gradient has the shape of its parameter: "
+    "grads['W1'] like params['W1'], grads['b1'] like params['b1'], and so on."
+)
+TWO_LAYER_NOT_A_DICT = "a dict with the keys W1, b1, W2 and b2, one gradient for each parameter"
+"""What the second returned value of two_layer_grads is, for a sentence that says it is not that."""

@@ -376,12 +376,99 @@ NUMGRAD_BANK = (
     Mistake("ignores_eps", _numgrad_fixed_eps, NUMGRAD_IGNORES_EPS),
 )
 
+# --- two_layer_grads -----------------------------------------------------------------
+
+TWO_LAYER_NO_RELU_BACKWARD = (
+    "its backward pass leaves ReLU out: the gradient dh of the second layer's input goes straight into the first "
+    "layer's backward, also where z1 <= 0, where ReLU's output does not move with z1 at all. Pass it through "
+    "relu_backward(dh, z1) first, and give the first layer's backward what that returns."
+)
+TWO_LAYER_DW2_FROM_Z1 = (
+    "its second layer's backward is given the pre-activation z1 instead of that layer's real input h = relu(z1), "
+    "so dW2 is wrong wherever z1 < 0. Each layer's backward takes the input its forward pass was given: h for "
+    "the second layer."
+)
+TWO_LAYER_DW2_FROM_X = (
+    "its second layer's backward is given X, the network's input, instead of that layer's own input "
+    "h = relu(z1), so its dW2 is X.T @ dlogits, with a row per input where W2 has a row per hidden unit. Each "
+    "layer's backward takes the input its forward pass was given: X for the first layer, h for the second."
+)
+TWO_LAYER_BIAS_MEAN = (
+    "its bias gradients average over the batch instead of summing, so db1 and db2 are n times too small. Each "
+    "bias is added to every example's row, so the rows' shares add up, and dlogits already carries the 1/n of "
+    "the mean loss: use the db that linear_backward returns for each layer."
+)
+TWO_LAYER_SWAPPED = (
+    "it files the two weight gradients under each other's names: grads['W1'] holds the second layer's dW and "
+    "grads['W2'] the first layer's. Key each gradient by the parameter it belongs to: the first layer's "
+    "backward (the one given X) gives the gradient of W1."
+)
+TWO_LAYER_ONE_OVER_N_TWICE = (
+    "every gradient is n times too small: it divides by n again, but softmax_cross_entropy_grad already returns "
+    "the gradient of the mean loss, (probs - onehot(y)) / n. Pass dlogits on as it comes."
+)
+
+
+def _two_layer(params, X, y, *, skip_relu=False, second_input="h", bias_mean=False, swap=False,
+               extra_n=False):
+    """The network's loss and gradients, with the one slip the keywords name."""
+    W1, b1, W2, b2 = (np.asarray(params[k], dtype=np.float64) for k in ("W1", "b1", "W2", "b2"))
+    X = np.asarray(X, dtype=np.float64)
+    z1 = X @ W1 + b1
+    h = reference.relu(z1)
+    loss, dlogits = reference.softmax_cross_entropy(h @ W2 + b2, y)
+    if extra_n:
+        dlogits = dlogits / X.shape[0]
+    dh, dW2, db2 = reference.linear_backward(dlogits, {"h": h, "z1": z1, "X": X}[second_input], W2)
+    dz1 = dh if skip_relu else reference.relu_backward(dh, z1)
+    _, dW1, db1 = reference.linear_backward(dz1, X, W1)
+    if bias_mean:
+        db1, db2 = dz1.mean(axis=0), dlogits.mean(axis=0)
+    if swap:
+        dW1, dW2 = dW2, dW1
+    return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+
+
+def _no_relu_backward(params, X, y):
+    return _two_layer(params, X, y, skip_relu=True)
+
+
+def _dw2_from_z1(params, X, y):
+    return _two_layer(params, X, y, second_input="z1")
+
+
+def _dw2_from_x(params, X, y):
+    return _two_layer(params, X, y, second_input="X")
+
+
+def _bias_mean(params, X, y):
+    return _two_layer(params, X, y, bias_mean=True)
+
+
+def _swapped_weights(params, X, y):
+    return _two_layer(params, X, y, swap=True)
+
+
+def _one_over_n_twice(params, X, y):
+    return _two_layer(params, X, y, extra_n=True)
+
+
+TWO_LAYER_BANK = (
+    Mistake("relu_backward_left_out", _no_relu_backward, TWO_LAYER_NO_RELU_BACKWARD),
+    Mistake("dW2_from_z1", _dw2_from_z1, TWO_LAYER_DW2_FROM_Z1),
+    Mistake("dW2_from_X", _dw2_from_x, TWO_LAYER_DW2_FROM_X),
+    Mistake("bias_grads_averaged", _bias_mean, TWO_LAYER_BIAS_MEAN),
+    Mistake("dW1_dW2_swapped", _swapped_weights, TWO_LAYER_SWAPPED),
+    Mistake("one_over_n_twice", _one_over_n_twice, TWO_LAYER_ONE_OVER_N_TWICE),
+)
+
 
 BANKS = {
     "Value": VALUE_BANK,
     "linear_forward": FORWARD_BANK,
     "linear_backward": BACKWARD_BANK,
     "relu_backward": RELU_BANK,
+    "two_layer_grads": TWO_LAYER_BANK,
     "numerical_gradient": NUMGRAD_BANK,
 }
 """Every known mistake a check of each exercise can name."""

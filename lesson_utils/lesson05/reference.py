@@ -209,7 +209,13 @@ def two_layer_loss(params, X, y):
 
 
 def two_layer_grads(params, X, y):
-    """The loss and the gradient of every parameter of the two-layer network, by backprop."""
+    """The loss and the gradient of every parameter of linear -> ReLU -> linear -> softmax cross-entropy, by
+    backprop: ``(loss, grads)``.
+
+    ``params`` holds W1 (d, hidden), b1 (hidden,), W2 (hidden, k) and b2 (k,); X is (n, d) and y holds n class
+    indices in 0..k-1. ``loss`` is the mean cross-entropy over the n examples; ``grads`` has the keys of
+    ``params``, each gradient the shape of its parameter. Computed in float64; nothing given is changed.
+    """
     z1 = linear_forward(X, params["W1"], params["b1"])
     h = relu(z1)
     logits = linear_forward(h, params["W2"], params["b2"])
