@@ -8,7 +8,7 @@ ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 CHROMIUM   ?= /usr/bin/chromium
-# The grader runs learner code in bubblewrap (python -m autograder autograde).
+# The grader runs learner code in bubblewrap (how-models-learn-grade autograde).
 BWRAP      ?= /usr/bin/bwrap
 
 export PYTHONHASHSEED := 0
@@ -52,18 +52,18 @@ lint: install
 ## notebooks: regenerate the learner copies in notebooks/ from solutions/, and the hostile test
 ## submissions built from lesson 01's copy
 notebooks: install
-	$(BIN)/python -m autograder notebooks
+	$(BIN)/how-models-learn-grade notebooks
 	$(BIN)/python -m tests.hostile
 
 ## solutions: re-execute every solution notebook (seeded), then regenerate notebooks/
 solutions: install
-	$(BIN)/python -m autograder execute
-	$(BIN)/python -m autograder notebooks
+	$(BIN)/how-models-learn-grade execute
+	$(BIN)/how-models-learn-grade notebooks
 	$(BIN)/python -m tests.hostile
 
 ## course: lay out the nbgrader course directory in course/
 course: install
-	$(BIN)/python -m autograder course course
+	$(BIN)/how-models-learn-grade course course
 
 ## bench: every benchmark (learner, course, memory, grading) as ratios against a baseline run beside it;
 ## the tables and targets land in benchmarks/results/latest.md

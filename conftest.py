@@ -57,13 +57,14 @@ SPLIT = (
 
 
 LONG_FIRST = (
-    "tests/test_autograder_hostile.py",  # one grading run of every hostile notebook
-    "tests/test_autograder_parallel.py",  # Dask clusters
+    "tests/test_grader_hostile.py",  # one grading run of every hostile notebook
+    "tests/test_grader_parallel.py",  # Dask clusters
     "tests/test_nbgrader.py",  # stock nbgrader on every lesson
     "tests/test_other_pythons.py",  # the checks' tests and notebooks on two more Pythons
     "tests/test_other_processors.py",  # nbval with NumPy's wide SIMD paths off
-    "tests/test_autograder_resume.py",
-    "tests/test_autograder_budgets.py",  # one grading run of notebooks over a budget
+    "tests/test_grader_resume.py",
+    "tests/test_grader_budgets.py",  # one grading run of notebooks over a budget
+    "tests/test_wheel.py",  # the wheel built and installed in a fresh venv
     "tests/browser/",
     "tests/test_colab_versions.py",
 )

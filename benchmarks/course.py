@@ -25,7 +25,7 @@ import time
 from kernels import floor, lesson_floor, run_lesson
 from report import CORES, ratio, target
 
-from autograder.paths import ROOT, SOLUTIONS, lessons
+from hml_grader.paths import ROOT, SOLUTIONS, lessons
 
 NBVAL_TARGET = 1.3
 """The nbval run may take at most this many times the sum of the per-notebook floors."""

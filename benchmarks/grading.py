@@ -7,11 +7,11 @@ directories get the same files, and in this one run, side by side:
 
 - stock: ``nbgrader autograde "*"`` (one process for every lesson, the notebook in an ordinary
   kernel, no judge), with the course's configuration, whose ``Execute`` waits in slices
-  (:mod:`autograder.steady`): plain nbgrader can stall a widget notebook for the whole cell
+  (:mod:`hml_grader.steady`): plain nbgrader can stall a widget notebook for the whole cell
   time-out under load, which would only flatter the comparison;
-- ours, serial: ``python -m autograder autograde --workers 1`` (the bubblewrap kernel, recording,
+- ours, serial: ``how-models-learn-grade autograde --workers 1`` (the bubblewrap kernel, recording,
   then the judge, one submission after another, in one process);
-- ours, parallel: ``python -m autograder autograde`` (``--workers`` = the cores by default, a
+- ours, parallel: ``how-models-learn-grade autograde`` (``--workers`` = the cores by default, a
   local Dask cluster, one process writing the gradebook);
 
 and two floors: the course's (:func:`kernels.floor`: start a kernel, import NumPy, Matplotlib
@@ -48,7 +48,7 @@ sys.path.insert(0, str(HERE))
 from kernels import floor, run_notebook  # noqa: E402
 from report import CORES, ratio, target  # noqa: E402
 
-from autograder.paths import SOLUTIONS, lessons  # noqa: E402
+from hml_grader.paths import SOLUTIONS, lessons  # noqa: E402
 from tests.nbgrader_course import build_course, fill_answers, nbgrader, submit  # noqa: E402
 from tests.test_nbgrader import solution_answers  # noqa: E402
 
@@ -144,7 +144,7 @@ def main() -> None:
         n = prepare(courses["stock"], chosen, args.per_lesson, args.copies)
         for name in ("serial", "parallel"):
             prepare(courses[name], chosen, args.per_lesson, args.copies)
-        ours = [sys.executable, "-m", "autograder", "autograde"]
+        ours = [sys.executable, "-m", "hml_grader", "autograde"]
         load_before = os.getloadavg()[0]
         floor_seconds = floor(args.repeat).seconds
         notebooks_floor = None

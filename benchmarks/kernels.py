@@ -1,6 +1,6 @@
 """Run a notebook in a fresh kernel the way the course runs its solutions, and measure the run.
 
-The same settings as `python -m autograder execute` and nbval with `--nbval-current-env`: the `python3`
+The same settings as `how-models-learn-grade execute` and nbval with `--nbval-current-env`: the `python3`
 kernel of this environment, `PYTHONHASHSEED=0`, the inline Matplotlib backend. A run is timed from the
 kernel's start to its shutdown; the kernel's peak memory is its resident-set high-water mark
 (`VmHWM` in /proc/<pid>/status) read after every cell while the kernel is still alive.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.execute import SteadyNotebookClient
+from hml_grader.execute import SteadyNotebookClient
 
 FLOOR_IMPORTS = "import matplotlib.pyplot as plt\nimport numpy as np\nimport torch"
 """The course's floor (issue 7): NumPy, Matplotlib and torch, as a torch lesson's first cell imports them."""

@@ -16,7 +16,7 @@ import argparse
 from kernels import floor, lesson_floor, run_lesson
 from report import ratio, target
 
-from autograder.paths import SOLUTIONS, lessons
+from hml_grader.paths import SOLUTIONS, lessons
 
 LIMIT_BYTES = 10**9
 """1 GB: what a notebook's kernel may use at its peak."""

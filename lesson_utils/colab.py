@@ -15,7 +15,7 @@ REPOSITORY = "how-models-learn/how-models-learn"
 """The GitHub repository (owner/name) that the badges and the Colab install point at."""
 BRANCH = "main"
 
-REQUIREMENT = f"lesson-utils @ git+https://github.com/{REPOSITORY}@{BRANCH}"
+REQUIREMENT = f"how-models-learn @ git+https://github.com/{REPOSITORY}@{BRANCH}"
 """What the setup cell pip-installs on Colab: this package, straight from the repository."""
 
 SETUP_CELL = f"""\

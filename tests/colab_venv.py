@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from autograder.paths import ROOT
+from hml_grader.paths import ROOT
 
 from .venvs import Venv, pinned
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import messages as M
-from autograder.paths import NOTEBOOKS, ROOT, SOLUTIONS
+from hml_grader import messages as M
+from hml_grader.paths import NOTEBOOKS, ROOT, SOLUTIONS
 
 from .nbgrader_course import learner_code
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.paths import ROOT
+from hml_grader.paths import ROOT
 
 
 def run(course: Path, *args: str) -> subprocess.CompletedProcess:
@@ -28,7 +28,7 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def build_course(course: Path) -> None:
-    run(ROOT, sys.executable, "-m", "autograder", "course", str(course))
+    run(ROOT, sys.executable, "-m", "hml_grader", "course", str(course))
 
 
 def learner_code(solution_source: str) -> str:

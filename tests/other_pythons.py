@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from autograder.paths import ROOT
+from hml_grader.paths import ROOT
 
 from .venvs import Venv
 

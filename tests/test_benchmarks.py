@@ -9,7 +9,7 @@ import time
 import nbformat
 import pytest
 
-from autograder.paths import ROOT
+from hml_grader.paths import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 

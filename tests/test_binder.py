@@ -10,7 +10,7 @@ import nbformat
 import pytest
 import yaml
 
-from autograder.paths import NOTEBOOKS, ROOT, SOLUTIONS, lessons
+from hml_grader.paths import NOTEBOOKS, ROOT, SOLUTIONS, lessons
 from lesson_utils import colab
 
 BADGE = re.compile(r"\[!\[(?P<alt>[^\]]*)\]\((?P<image>[^)\s]+)\)\]\((?P<url>[^)\s]+)\)")

@@ -110,7 +110,7 @@ def test_in_a_kernel_the_cell_holds_the_definitions_and_they_are_defined(earlier
 
 def test_the_learner_copies_name_each_exercise_bring_can_find():
     """Does every exercise name map to the lesson notebook that holds it, in the learner copies' folder?"""
-    from autograder.paths import NOTEBOOKS
+    from hml_grader.paths import NOTEBOOKS
 
     for name, lesson in B.LESSON_OF.items():
         path = B.notebook_of(name, NOTEBOOKS)
@@ -139,7 +139,7 @@ def test_the_functions_a_definition_calls_come_with_it(tmp_path):
 
 def test_the_course_solutions_brought_pass_their_checks():
     """Brought from the solution notebooks, does every exercise's definition run on its own and pass its check?"""
-    from autograder.paths import SOLUTIONS
+    from hml_grader.paths import SOLUTIONS
     from lesson_utils import check
 
     for name in B.LESSON_OF:

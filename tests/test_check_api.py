@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.paths import SOLUTIONS, lessons
+from hml_grader.paths import SOLUTIONS, lessons
 from lesson_utils import check
 
 BUILT = {f"lesson{p.name[:2]}" for p in lessons(SOLUTIONS)}

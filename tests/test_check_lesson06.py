@@ -628,8 +628,8 @@ def grade_cell_sources() -> list[str]:
     """The grade cells of the lesson 06 solution notebook (hidden tests included)."""
     import nbformat
 
-    from autograder.paths import SOLUTIONS
-    from autograder.repair import is_test_cell
+    from hml_grader.paths import SOLUTIONS
+    from hml_grader.repair import is_test_cell
 
     nb = nbformat.read(SOLUTIONS / "06_optimizers.ipynb", as_version=4)
     return [cell.source for cell in nb.cells if is_test_cell(cell)]
@@ -712,7 +712,7 @@ def test_the_lesson_writes_the_schedule_the_course_uses():
 
     import nbformat
 
-    from autograder.paths import SOLUTIONS
+    from hml_grader.paths import SOLUTIONS
 
     nb = nbformat.read(SOLUTIONS / "06_optimizers.ipynb", as_version=4)
     cell = next(c for c in nb.cells if c.get("id") == "schedule")

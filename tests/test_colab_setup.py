@@ -18,7 +18,7 @@ import nbformat
 import pytest
 import tomllib
 
-from autograder.paths import NOTEBOOKS, ROOT, SOLUTIONS, lessons
+from hml_grader.paths import NOTEBOOKS, ROOT, SOLUTIONS, lessons
 from lesson_utils import colab
 
 NOTEBOOK_PATHS = lessons(SOLUTIONS) + [NOTEBOOKS / p.name for p in lessons(SOLUTIONS)]

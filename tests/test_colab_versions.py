@@ -25,7 +25,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.output_widget import OutputWidget
 
-from autograder.paths import ROOT, SOLUTIONS, lessons
+from hml_grader.paths import ROOT, SOLUTIONS, lessons
 from lesson_utils import messages as M
 
 from . import colab_venv

@@ -7,7 +7,7 @@ import re
 import tomllib
 import yaml
 
-from autograder.paths import ROOT
+from hml_grader.paths import ROOT
 
 CONDA_NAMES = {"torch": "pytorch"}
 """PyPI name -> conda-forge name, where they differ."""

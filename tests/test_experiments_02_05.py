@@ -12,7 +12,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.paths import SOLUTIONS
+from hml_grader.paths import SOLUTIONS
 from lesson_utils import experiments
 from lesson_utils.withheld import WITHHELD
 

@@ -12,7 +12,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.paths import SOLUTIONS, lessons
+from hml_grader.paths import SOLUTIONS, lessons
 from lesson_utils import attempts, check, hints
 from lesson_utils import messages as M
 

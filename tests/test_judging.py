@@ -1,4 +1,4 @@
-"""The record and the judge on their own (:mod:`autograder.judging`): is a record read as plain data only, is one
+"""The record and the judge on their own (:mod:`hml_grader.judging`): is a record read as plain data only, is one
 that does not match the check judged 0, and does one pass through the real sandboxed kernel give every lesson's
 correct answers and known mistakes the verdict the checks give them in a learner's notebook?"""
 
@@ -10,15 +10,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import messages as M
-from autograder.judging.codec import Decoder, Encoder
-from autograder.judging.judge import Segment, judge_cell, segments
-from autograder.judging.record import used_names
-from autograder.judging.results import GradeCell, Outcome, Task
-from autograder.paths import SOLUTIONS, lessons
-from autograder.repair import grade_id, is_test_cell
-from autograder.scan import import_statements, tampering
-from autograder.worker import run_task
+from hml_grader import messages as M
+from hml_grader.judging.codec import Decoder, Encoder
+from hml_grader.judging.judge import Segment, judge_cell, segments
+from hml_grader.judging.record import used_names
+from hml_grader.judging.results import GradeCell, Outcome, Task
+from hml_grader.paths import SOLUTIONS, lessons
+from hml_grader.repair import grade_id, is_test_cell
+from hml_grader.scan import import_statements, tampering
+from hml_grader.worker import run_task
 from lesson_utils.lesson01.check import _mse_fixed
 
 from .nbgrader_course import learner_code
@@ -62,7 +62,7 @@ def test_a_calls_signature_holds_across_processors_and_tells_other_inputs_apart(
     a Dask worker's processors may compute them), and different for inputs that really differ?"""
     import numpy as np
 
-    from autograder.judging.codec import same_signature, signature
+    from hml_grader.judging.codec import same_signature, signature
 
     rng = np.random.default_rng(13)
     args = ({"W": rng.normal(size=(5, 3)), "b": np.zeros(3), "s": np.array(0.7)},

@@ -23,7 +23,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.paths import NOTEBOOKS, ROOT, SOLUTIONS, lessons
+from hml_grader.paths import NOTEBOOKS, ROOT, SOLUTIONS, lessons
 
 from .nbgrader_course import build_course, hidden_test_lines, learner_code, nbgrader, submit, visible_text
 
@@ -97,7 +97,7 @@ def course(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def ours(course, tmp_path_factory):
-    """``ours(assignment)``: a course directory where this project's grader (``python -m autograder autograde``,
+    """``ours(assignment)``: a course directory where this project's grader (``how-models-learn-grade autograde``,
     one pass in the sandbox, judged outside it) graded the very notebooks stock nbgrader graded in
     ``course(assignment)``, then made the feedback."""
     made: dict[str, Path] = {}
@@ -110,7 +110,7 @@ def ours(course, tmp_path_factory):
             nbgrader(path, "generate_assignment", assignment)
             shutil.copytree(stock / "submitted", path / "submitted")
             for command in (["autograde", assignment, "--workers", "1"], ["feedback", assignment]):
-                done = subprocess.run([sys.executable, "-m", "autograder", *command, "--course", str(path)],
+                done = subprocess.run([sys.executable, "-m", "hml_grader", *command, "--course", str(path)],
                                       cwd=ROOT, capture_output=True, text=True)
                 assert done.returncode == 0, done.stderr[-3000:]
             made[assignment] = path

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from autograder.paths import ROOT, SOLUTIONS
+from hml_grader.paths import ROOT, SOLUTIONS
 
 from .processors import NO_WIDE_PATHS, narrow_simd_env
 

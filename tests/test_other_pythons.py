@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.paths import ROOT, SOLUTIONS, lessons
+from hml_grader.paths import ROOT, SOLUTIONS, lessons
 
 from . import other_pythons
 

@@ -14,7 +14,7 @@ import re
 import nbformat
 import pytest
 
-from autograder.paths import SOLUTIONS, lessons
+from hml_grader.paths import SOLUTIONS, lessons
 
 QUOTED = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+\.\d+)(?![\w])")
 PRINTED = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")

@@ -14,8 +14,8 @@ import pytest
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
-from autograder import quiz_cells
-from autograder.paths import NOTEBOOKS, SOLUTIONS, lessons
+from hml_grader import quiz_cells
+from hml_grader.paths import NOTEBOOKS, SOLUTIONS, lessons
 from lesson_utils import attempts, experiments, progress_report, quiz
 from lesson_utils import messages as M
 from lesson_utils.check import EXERCISES

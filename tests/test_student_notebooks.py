@@ -10,8 +10,8 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from autograder.paths import NOTEBOOKS, SOLUTIONS, lessons
-from autograder.student import expected_student_notebooks, render, student_notebook
+from hml_grader.paths import NOTEBOOKS, SOLUTIONS, lessons
+from hml_grader.student import expected_student_notebooks, render, student_notebook
 from lesson_utils import messages as M
 
 LESSONS = lessons(SOLUTIONS)

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.paths import NOTEBOOKS, lessons
+from hml_grader.paths import NOTEBOOKS, lessons
 from lesson_utils import check, unfinished
 from lesson_utils import messages as M
 from lesson_utils.lesson07.reference import train_val_split as course_split

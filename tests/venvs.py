@@ -20,7 +20,7 @@ from pathlib import Path
 
 import tomllib
 
-from autograder.paths import ROOT
+from hml_grader.paths import ROOT
 
 
 def pinned(requirements: Path) -> dict[str, str]:

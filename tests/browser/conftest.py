@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.paths import NOTEBOOKS, ROOT, SOLUTIONS
+from hml_grader.paths import NOTEBOOKS, ROOT, SOLUTIONS
 from lesson_utils import colab
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

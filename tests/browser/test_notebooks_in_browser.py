@@ -6,7 +6,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from autograder.paths import SOLUTIONS, lessons
+from hml_grader.paths import SOLUTIONS, lessons
 from lesson_utils import colab, hints
 from lesson_utils import messages as M
 from lesson_utils.check import EXERCISES

@@ -18,9 +18,9 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import messages as M
-from autograder import repair
-from autograder.paths import ROOT
+from hml_grader import messages as M
+from hml_grader import repair
+from hml_grader.paths import ROOT
 
 from .hostile import FULL, LESSON, filled, honest_style, text
 from .nbgrader_course import build_course, nbgrader
@@ -81,12 +81,12 @@ def graded(tmp_path_factory) -> dict:
     for name, data in files.items():
         (inbox / name).mkdir(parents=True)
         (inbox / name / f"{LESSON}.ipynb").write_bytes(data)
-    run = subprocess.run([sys.executable, "-m", "autograder", "autograde", LESSON, "--course", str(course),
+    run = subprocess.run([sys.executable, "-m", "hml_grader", "autograde", LESSON, "--course", str(course),
                           "--from", str(inbox), "--timeout", str(CELL_TIMEOUT), "--notebook-timeout", str(BUDGET),
                           "--workers", "2"], cwd=ROOT, capture_output=True, text=True)
-    report = subprocess.run([sys.executable, "-m", "autograder", "report", LESSON, "--course", str(course)],
+    report = subprocess.run([sys.executable, "-m", "hml_grader", "report", LESSON, "--course", str(course)],
                             cwd=ROOT, capture_output=True, text=True)
-    feedback = subprocess.run([sys.executable, "-m", "autograder", "feedback", LESSON, "--course", str(course)],
+    feedback = subprocess.run([sys.executable, "-m", "hml_grader", "feedback", LESSON, "--course", str(course)],
                               cwd=ROOT, capture_output=True, text=True)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         scores = {s.student.id: float(s.score) for s in gb.find_assignment(LESSON).submissions}

@@ -7,10 +7,10 @@ them side by side on one course lock each other out, and a private copy of the
 gradebook per worker would need a merge that nbgrader does not have. So grading is
 split where nbgrader touches the database and where it does not:
 
-- **in this process** (the trusted parent, :class:`autograder.grade.Recorder`): stage
+- **in this process** (the trusted parent, :class:`hml_grader.grade.Recorder`): stage
   the submission and run nbgrader's sanitizing preprocessors (they read the source
   cells from the gradebook), then send the result off as a plain :class:`Task`;
-- **in a worker** (:func:`autograder.worker.run_task`): nbgrader's ``Execute``
+- **in a worker** (:func:`hml_grader.worker.run_task`): nbgrader's ``Execute``
   preprocessor runs that notebook once in the sandboxed kernel, which records what the
   learner's code returned to the checks, and the judge (outside the sandbox) gives each
   grade cell its verdict; the worker returns the judged notebook and the verdicts as
@@ -29,7 +29,7 @@ the parent still records the single result that comes back. The ledger is marked
 parent killed at any point (SIGKILL) grades again, on the next run, exactly what it had
 not finished, and a CSV is never exported from a half-graded course.
 
-Where the work runs (``python -m autograder autograde --workers N --scheduler ADDRESS``):
+Where the work runs (``how-models-learn-grade autograde --workers N --scheduler ADDRESS``):
 
 - ``--workers 1``: in this process, one submission after another (no Dask);
 - ``--workers N`` (default: the number of cores) without ``--scheduler``: a

@@ -55,9 +55,9 @@ FEEDBACK_UNCONVERTED = ("No feedback page could be made for {count} notebook(s),
                         "instead: {who}.")
 
 # --- the command line ---
-NO_COURSE = "No nbgrader course in {path} (run `python -m autograder course {path}` first)."
+NO_COURSE = "No nbgrader course in {path} (run `how-models-learn-grade course {path}` first)."
 NO_LESSON = "No lesson named {name}; the lessons are: {names}."
-NOT_RELEASED = "Lesson {lesson} is not released yet (run `python -m autograder release {lesson}`)."
+NOT_RELEASED = "Lesson {lesson} is not released yet (run `how-models-learn-grade release {lesson}`)."
 NO_SUBMISSIONS = "No submissions for {lesson} in {path}."
 PENDING = "{count} submission(s) of {lesson} are not graded to the end ({students}); run autograde again first."
 EXPORT_MISMATCH = "The exported CSV does not match the gradebook for {who}."

@@ -3,7 +3,7 @@ processes, one of them killed mid-run) give every submission exactly the score a
 grading in one process gives, each recorded once?
 
 One mixed class (lesson 01's honest and hostile submissions, lesson 02's solved notebook and a
-known mistake) is graded twice with ``python -m autograder autograde``: with ``--workers 1``,
+known mistake) is graded twice with ``how-models-learn-grade autograde``: with ``--workers 1``,
 and with ``--scheduler`` pointing at a ``distributed.LocalCluster`` that this test starts.
 """
 
@@ -25,10 +25,10 @@ import pytest
 import sqlalchemy
 from nbgrader.api import Gradebook
 
-from autograder import messages as M
-from autograder.grade import Lesson, Options, Recorder, other_lessons
-from autograder.paths import ROOT
-from autograder.worker import run_task
+from hml_grader import messages as M
+from hml_grader.grade import Lesson, Options, Recorder, other_lessons
+from hml_grader.paths import ROOT
+from hml_grader.worker import run_task
 
 from .hostile import FIXTURES, LESSON, filled, text
 from .nbgrader_course import build_course, nbgrader
@@ -64,7 +64,7 @@ def new_course(path: Path) -> Path:
 
 
 def command(course: Path, inbox: Path, *more: str) -> list[str]:
-    return [sys.executable, "-m", "autograder", "autograde", LESSON, SECOND, "--course", str(course),
+    return [sys.executable, "-m", "hml_grader", "autograde", LESSON, SECOND, "--course", str(course),
             "--from", str(inbox), "--timeout", TIMEOUT, *more]
 
 
@@ -151,7 +151,7 @@ def graded(tmp_path_factory) -> dict:
         stdout, stderr = run.communicate(timeout=600)
         client.wait_for_workers(2, timeout=60)
         last_pids = set(client.run(os.getpid).values())
-    export = subprocess.run([sys.executable, "-m", "autograder", "export", "--course", str(dask_course)], cwd=ROOT,
+    export = subprocess.run([sys.executable, "-m", "hml_grader", "export", "--course", str(dask_course)], cwd=ROOT,
                             capture_output=True, text=True)
     return {"files": files, "serial": serial, "dask": subprocess.CompletedProcess(run.args, run.returncode, stdout,
                                                                                    stderr),
@@ -228,7 +228,7 @@ def test_bad_workers_and_an_unreachable_scheduler_are_told_plainly(tmp_path):
     nbgrader(course, "generate_assignment", LESSON)
     (inbox / "ada").mkdir(parents=True)
     (inbox / "ada" / f"{LESSON}.ipynb").write_bytes(text(filled()))
-    base = [sys.executable, "-m", "autograder", "autograde", LESSON, "--course", str(course), "--from", str(inbox)]
+    base = [sys.executable, "-m", "hml_grader", "autograde", LESSON, "--course", str(course), "--from", str(inbox)]
     zero = subprocess.run([*base, "--workers", "0"], cwd=ROOT, capture_output=True, text=True)
     assert (zero.returncode, zero.stderr.strip()) == (2, M.BAD_WORKERS.format(workers=0))
     address = "tcp://127.0.0.1:9"  # the discard port: nothing listens there

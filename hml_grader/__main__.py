@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder COMMAND``.
+"""Command line: ``how-models-learn-grade COMMAND``.
 
 Commands:
   execute [NOTEBOOK ...]   run solution notebooks in place (default: all)
@@ -23,7 +23,7 @@ from .paths import NOTEBOOKS
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="how-models-learn-grade", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     execute = commands.add_parser("execute", help="run solution notebooks in place")
     execute.add_argument("notebooks", nargs="*", type=Path)

@@ -113,7 +113,7 @@ def _die_with_parent(signum: int = signal.SIGKILL) -> None:
     """Have the kernel send ``signum`` to this process when its parent dies (Linux; elsewhere nothing).
 
     bubblewrap clears this when it drops its capabilities, so a process that execs bwrap is not
-    covered by it: see :func:`autograder.kernel.main` for how the grading kernel is.
+    covered by it: see :func:`hml_grader.kernel.main` for how the grading kernel is.
     """
     if _PRCTL is not None:
         _PRCTL(1, signum)  # PR_SET_PDEATHSIG

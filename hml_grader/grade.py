@@ -3,21 +3,21 @@
 For each submission (``submitted/<student>/<lesson>/<lesson>.ipynb``, never changed), :func:`grade_one` reads as
 the steps:
 
-1. **intake** (:meth:`Recorder.prepare`, :mod:`autograder.repair`): the file is read without trusting it (never
+1. **intake** (:meth:`Recorder.prepare`, :mod:`hml_grader.repair`): the file is read without trusting it (never
    through a link, within the intake's budgets), its grade cells and nbgrader metadata put back as released,
    written to ``.grading/staged/`` (nbgrader's ``submitted_directory`` for the run), and nbgrader's sanitizing
-   preprocessors prepare it, giving a plain :class:`~autograder.judging.results.Task`;
-2. **the sandboxed run, with records** (:func:`autograder.worker.run_task`): nbgrader's ``Execute`` runs the
-   notebook once, as written, in the sandboxed kernel (:mod:`autograder.kernel`), where the lessons' answers are
+   preprocessors prepare it, giving a plain :class:`~hml_grader.judging.results.Task`;
+2. **the sandboxed run, with records** (:func:`hml_grader.worker.run_task`): nbgrader's ``Execute`` runs the
+   notebook once, as written, in the sandboxed kernel (:mod:`hml_grader.kernel`), where the lessons' answers are
    withheld and each grade cell's checks write down what the learner's code returned
-   (:mod:`autograder.judging.record`);
-3. **the judge** (same worker, outside the sandbox, :mod:`autograder.judging.judge`): the instructor's grade
+   (:mod:`hml_grader.judging.record`);
+3. **the judge** (same worker, outside the sandbox, :mod:`hml_grader.judging.judge`): the instructor's grade
    cells run with the real checks on that record; each grade cell's output becomes the judge's lines;
 4. **the gradebook** (:meth:`Recorder.record`): back here, nbgrader's own autograde records the judged notebook
    in the SQLite gradebook, so nbgrader scores each grade cell as the judge did;
-5. **the ledger** (:class:`Ledger`, written by :mod:`autograder.dispatch`): the submission is marked done.
+5. **the ledger** (:class:`Ledger`, written by :mod:`hml_grader.dispatch`): the submission is marked done.
 
-Only this module's :class:`Recorder` opens the gradebook; :mod:`autograder.dispatch`
+Only this module's :class:`Recorder` opens the gradebook; :mod:`hml_grader.dispatch`
 runs steps 2 and 3 for many submissions at once (see there for why this split).
 
 ``.grading/ledger.json`` records each submission's hash and state, written atomically
@@ -252,7 +252,7 @@ class Recorder:
     """The trusted parent's side of grading: the only code that opens the gradebook.
 
     :meth:`prepare` stages a submission and runs nbgrader's sanitizing preprocessors on
-    it (they read the gradebook), giving a :class:`~autograder.judging.results.Task`; :meth:`record`
+    it (they read the gradebook), giving a :class:`~hml_grader.judging.results.Task`; :meth:`record`
     runs nbgrader's own ``autograde`` converter on the same staged file with ``Execute``
     replaced by :class:`ExecutedElsewhere` (so nbgrader creates the student and the
     submission, saves the auto grades and writes ``autograded/`` as it always does), then

@@ -4,7 +4,7 @@
 lesson's grade cells and imports, the limits) and returns a plain dict: the notebook as
 nbgrader's own ``Execute`` preprocessor ran it, once, in the sandboxed kernel (or why it could
 not), with every grade cell's output replaced by the judge's verdict on its record
-(:mod:`autograder.judging`), and those verdicts. It reads no course
+(:mod:`hml_grader.judging`), and those verdicts. It reads no course
 directory and opens no gradebook, so it can run in this process, in a worker process of
 a local pool, or on a Dask worker on another machine (which needs only this package,
 bubblewrap and a scratch directory); only the process that asked records the result.
@@ -13,7 +13,7 @@ What a worker keeps between submissions: the kernelspec directory and the kernel
 manager (found once, not per submission), and every module it imported, so a worker pays
 for nbgrader, nbclient, NumPy and torch once, not once per notebook. What it never keeps:
 a kernel, since each submission's learner code gets a sandbox of its own
-(:mod:`autograder.kernel`).
+(:mod:`hml_grader.kernel`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 grading run next to honest submissions, without changing anyone else's grade?
 
 One course directory grades lesson 01's hostile fixtures (``tests/fixtures/hostile/``, built
-by ``tests/hostile.py``) and three honest submissions with ``python -m autograder autograde``,
+by ``tests/hostile.py``) and three honest submissions with ``how-models-learn-grade autograde``,
 then generates feedback, exports the grades and writes the report.
 """
 
@@ -21,9 +21,9 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import messages as M
-from autograder.paths import NOTEBOOKS, ROOT, SOLUTIONS
-from autograder.sandbox import Sandbox
+from hml_grader import messages as M
+from hml_grader.paths import NOTEBOOKS, ROOT, SOLUTIONS
+from hml_grader.sandbox import Sandbox
 
 from .hostile import (
     EXPECTED,
@@ -105,8 +105,8 @@ def tree_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def autograder(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=ROOT, capture_output=True, text=True,
+def hml_grader(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "hml_grader", *args], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, **(env or {})})
 
 
@@ -127,11 +127,11 @@ def graded(tmp_path_factory) -> dict:
     machine.chmod(0o755)
     make_here(inbox, machine / "notes.txt")
     before = {"source": tree_digest(course / "source"), "inbox": tree_digest(inbox)}
-    run = autograder("autograde", LESSON, "--course", str(course), "--from", str(inbox), "--timeout", TIMEOUT,
+    run = hml_grader("autograde", LESSON, "--course", str(course), "--from", str(inbox), "--timeout", TIMEOUT,
                      "--notebook-timeout", NOTEBOOK_TIMEOUT, env={"HML_GRADER_TOKEN": TOKEN})
-    feedback = autograder("feedback", LESSON, "--course", str(course))
-    export = autograder("export", "--course", str(course))
-    report = autograder("report", LESSON, "--course", str(course))
+    feedback = hml_grader("feedback", LESSON, "--course", str(course))
+    export = hml_grader("export", "--course", str(course))
+    report = hml_grader("report", LESSON, "--course", str(course))
     after = {"source": tree_digest(course / "source"), "inbox": tree_digest(inbox)}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         scores = {s.student.id: float(s.score) for s in gb.find_assignment(LESSON).submissions}

@@ -14,7 +14,7 @@ import time
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.paths import ROOT
+from hml_grader.paths import ROOT
 
 from .hostile import LESSON, filled, text
 from .nbgrader_course import build_course, nbgrader
@@ -32,7 +32,7 @@ def test_a_killed_run_finishes_when_started_again(tmp_path):
     for student in STUDENTS:
         (inbox / student).mkdir(parents=True)
         (inbox / student / f"{LESSON}.ipynb").write_bytes(text(filled()))
-    command = [sys.executable, "-m", "autograder", "autograde", LESSON, "--course", str(course), "--from", str(inbox)]
+    command = [sys.executable, "-m", "hml_grader", "autograde", LESSON, "--course", str(course), "--from", str(inbox)]
     ledger = course / ".grading" / "ledger.json"
     first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
@@ -58,7 +58,7 @@ def test_a_killed_run_finishes_when_started_again(tmp_path):
     assert {s: entries[s]["graded_at"] for s in done} == done
     assert again.stdout.count("skipped (graded before)") == len(done)
 
-    export = subprocess.run([sys.executable, "-m", "autograder", "export", "--course", str(course)], cwd=ROOT,
+    export = subprocess.run([sys.executable, "-m", "hml_grader", "export", "--course", str(course)], cwd=ROOT,
                             capture_output=True, text=True)
     assert export.returncode == 0, export.stderr
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:

@@ -12,10 +12,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import messages as M
-from autograder.paths import SOLUTIONS
-from autograder.repair import is_test_cell, stage
-from autograder.sandbox import SANDBOX_UIDS, Limits, Sandbox, kill
+from hml_grader import messages as M
+from hml_grader.paths import SOLUTIONS
+from hml_grader.repair import is_test_cell, stage
+from hml_grader.sandbox import SANDBOX_UIDS, Limits, Sandbox, kill
 
 from .hostile import LESSON, filled, released, text
 
@@ -142,7 +142,7 @@ def test_a_fork_storm_cannot_starve_a_sandbox_beside_it(tmp_path, request):
 def test_without_bubblewrap_grading_runs_and_says_it_is_not_isolated(tmp_path):
     """Without bwrap: does learner code still run, and is the instructor told loudly that it is not isolated?"""
     env = dict(__import__("os").environ, HML_BWRAP="none")
-    code = "import autograder.sandbox as s, sys; p = s.Sandbox(s.Path('.'))" \
+    code = "import hml_grader.sandbox as s, sys; p = s.Sandbox(s.Path('.'))" \
            ".popen([sys.executable, '-c', 'print(42)']," \
            " stdout=-1); print(p.communicate()[0].decode().strip())"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
@@ -197,7 +197,7 @@ def test_a_sliced_wait_returns_a_late_message_and_times_out_on_time():
     import time
     from queue import Empty
 
-    from autograder import steady
+    from hml_grader import steady
 
     class Channel:
         def __init__(self, ready_at: float):
@@ -236,7 +236,7 @@ def test_a_sliced_wait_runs_beside_an_event_loop_left_running():
 def test_steady_execute_runs_a_notebook_with_sliced_waits():
     """Does nbgrader's Execute as the course configures it (SteadyExecute) run a real kernel with both of its
     waits sliced, through the synchronous path nbgrader takes?"""
-    from autograder.steady import SteadyExecute
+    from hml_grader.steady import SteadyExecute
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
     seen = {}
@@ -253,7 +253,7 @@ def test_the_trusted_recorder_never_executes_learner_code(tmp_path):
     recorder run no Execute of any kind in the trusted process?"""
     from nbgrader.preprocessors import Execute
 
-    from autograder.grade import ExecutedElsewhere, Options, Recorder
+    from hml_grader.grade import ExecutedElsewhere, Options, Recorder
 
     from .nbgrader_course import build_course
 
@@ -267,7 +267,7 @@ def test_the_trusted_recorder_never_executes_learner_code(tmp_path):
 def test_the_intake_never_reads_through_what_is_not_a_file(tmp_path):
     """Is a link, a pipe or a directory named for what it is, never read or copied (a pipe does not even block),
     and does its digest come from what it is, not from what it points at?"""
-    from autograder.repair import copy_regular, fingerprint, not_a_file, read_regular
+    from hml_grader.repair import copy_regular, fingerprint, not_a_file, read_regular
 
     notebook = tmp_path / "notebook.ipynb"
     notebook.write_bytes(b"{}")

@@ -1,9 +1,9 @@
 """The sandboxed grading kernel.
 
 :func:`install_kernelspec` writes a kernelspec named :data:`KERNEL_NAME` whose argv is
-``python -m autograder.kernel {connection_file}``. That launcher runs outside the
+``how-models-learn-grade.kernel {connection_file}``. That launcher runs outside the
 sandbox: it copies the connection file into the kernel's socket directory, starts
-bubblewrap running ipykernel with the resource limits (see :mod:`autograder.sandbox`),
+bubblewrap running ipykernel with the resource limits (see :mod:`hml_grader.sandbox`),
 and stays as its keeper, so that the sandbox ends when the grader does, however it ends.
 The kernel talks over the ipc transport (Unix sockets at an absolute path in that
 directory), since TCP cannot cross the network namespace, and is interrupted by
@@ -47,7 +47,7 @@ def install_kernelspec(directory: Path) -> Path:
     spec = directory / "kernels" / KERNEL_NAME
     spec.mkdir(parents=True, exist_ok=True)
     (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "autograder.kernel", "{connection_file}"],
+        "argv": [sys.executable, "-m", "hml_grader.kernel", "{connection_file}"],
         "display_name": "Python 3 (sandboxed grading)",
         "language": "python",
         "interrupt_mode": "message",
@@ -57,12 +57,12 @@ def install_kernelspec(directory: Path) -> Path:
 
 
 RECORD = "record.jsonl"
-"""The record's file in the kernel's socket directory (:mod:`autograder.judging.record`)."""
+"""The record's file in the kernel's socket directory (:mod:`hml_grader.judging.record`)."""
 
 
 def record_lines(path: Path, cells: dict[str, list[str]]) -> str:
     """The kernel's start-up lines that install the recorder of the grade cells ``cells`` (key -> grade ids)."""
-    return (f"import autograder.judging.record as _record\n"
+    return (f"import hml_grader.judging.record as _record\n"
             f"_record.install(get_ipython(), {str(path)!r}, {json.dumps(cells)})\n"
             f"del _record\n")
 

@@ -1,11 +1,11 @@
-# nbgrader configuration for How Models Learn. `python -m autograder course DIR`
+# nbgrader configuration for How Models Learn. `how-models-learn-grade course DIR`
 # copies this file into an nbgrader course directory.
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.converters import Autograde
 from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades
 
-from autograder.feedback import HideTestTracebacks
-from autograder.steady import SteadyExecute
+from hml_grader.feedback import HideTestTracebacks
+from hml_grader.steady import SteadyExecute
 
 c = get_config()  # noqa: F821 (nbgrader provides it)
 
@@ -13,7 +13,7 @@ c.CourseDirectory.course_id = "how-models-learn"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.Execute.timeout = 120
 # nbgrader's Execute, except that a widget cell's reply lost under load costs a quarter of a
-# second, not the 120 s time-out (nbclient issue #312; see autograder/steady.py).
+# second, not the 120 s time-out (nbclient issue #312; see hml_grader/steady.py).
 c.Autograde.autograde_preprocessors = [
     SteadyExecute if step is Execute else step
     for step in Autograde.class_traits()["autograde_preprocessors"].default()

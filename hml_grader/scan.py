@@ -1,6 +1,6 @@
 """What the grader reads in a notebook's code without running it: the lesson's imports (for the judge's
 namespace), and code that reaches into the course's own modules, other modules, the interpreter or IPython, for
-the instructor's attention. None of it changes a score: the judge (:mod:`autograder.judging.judge`) does.
+the instructor's attention. None of it changes a score: the judge (:mod:`hml_grader.judging.judge`) does.
 """
 
 from __future__ import annotations
