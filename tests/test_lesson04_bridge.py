@@ -14,7 +14,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.paths import SOLUTIONS
+from hml_grader.paths import SOLUTIONS
 from lesson_utils.lesson04 import bridge
 
 torch = pytest.importorskip("torch", reason="the bridge's networks need torch")

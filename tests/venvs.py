@@ -61,7 +61,8 @@ class Venv:
                               text=True, check=True).stdout.strip()
 
     def fingerprint(self) -> str:
-        requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+        project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+        requires = [project["name"], *project["dependencies"]]  # a renamed distribution is installed afresh
         digest = hashlib.sha256()
         for part in (json.dumps(pinned(self.requirements)), "\n".join(requires), self.version(), str(ROOT),
                      str(self.course_with_dependencies)):
