@@ -12,5 +12,6 @@ EXERCISES: dict[str, tuple[str, ...]] = {
     "lesson06": ("sgd_momentum_step", "adam_step", "adamw_step"),
     "lesson07": ("train_val_split", "EarlyStopping"),
     "lesson08": ("train_one_epoch", "evaluate"),
+    "lesson09": ("train_from_scratch",),
 }
 """Lesson package -> the exercise names its ``check`` module defines (the public API)."""

@@ -21,6 +21,7 @@ LESSON_TITLES = {
     "lesson06": "06 · optimizers",
     "lesson07": "07 · overfitting and early stopping",
     "lesson08": "08 · the PyTorch loop",
+    "lesson09": "09 · capstone: a network from scratch, then in PyTorch",
 }
 
 
