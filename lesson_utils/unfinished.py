@@ -210,6 +210,7 @@ def sentence(error: BaseException, source: str = "", line: int = 1) -> str | Non
     elif isinstance(error, NotImplementedError) and error.__traceback__ is not None and _in_the_cell(error):
         said = M.FILL_THIS_CELL
     elif name in EXERCISE_NUMBER:
+        exercise = name
         said = M.NEEDS_EXERCISE_CELL.format(name=name, **_where(name))
     elif name in _blocked or waiting:
         value = name if name in _blocked else waiting[0]

@@ -35,6 +35,7 @@ BANKS: dict[str, tuple[str, ...]] = {
     "EarlyStopping": ("STOP_BANK",),
     "train_one_epoch": ("TRAIN_BANK", "TRAIN_BEHAVIOUR_BANK"),
     "evaluate": ("EVAL_BANK", "EVAL_BEHAVIOUR_BANK"),
+    "train_from_scratch": ("LOOP_BANK", "PIECE_BANK"),
 }
 """Exercise -> the banks of known mistakes in its lesson's ``mistakes`` module."""
 

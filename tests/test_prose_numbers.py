@@ -31,6 +31,11 @@ NOT_PRINTED = {
         "1.7": "the question's losses", "0.068": "the title of degree 3's picture",
     },
     "08_pytorch_loop": {"11,700": "the question's answer, worked in the prose"},
+    "09_capstone": {
+        "359.4": "the question's split, worked in the prose", "1,438": "the question's split, worked in the prose",
+        "287.6": "the question's split, worked in the prose", "17.97": "the question's 1,150 / 64, worked",
+        "1,088": "the question's 17 full batches of 64, worked", "4.0": "the digits' licence, CC BY 4.0",
+    },
 }
 
 

@@ -4,6 +4,7 @@ date, stripped of every answer, and do they run up to the first exercise?"""
 from __future__ import annotations
 
 import os
+import re
 
 import nbformat
 import pytest
@@ -73,9 +74,20 @@ def test_solution_cells_become_stubs_and_test_cells_are_locked(pair):
         assert meta["editable"] is False and meta["deletable"] is False
 
 
+def _first_stop(student) -> tuple[int, nbformat.NotebookNode]:
+    """Where a learner copy run top to bottom first stops: its first check, or, before it, a cell the learner fills
+    in itself (an nbgrader solution cell whose stub defines nothing, such as a bring cell)."""
+    for index, cell in enumerate(student.cells):
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") or (meta.get("solution") and not re.search(r"^(def|class) ", cell.source, re.M)):
+            return index, cell
+    raise AssertionError("the notebook has no check")
+
+
 def test_learner_notebook_runs_until_the_first_check(pair, tmp_path):
-    """Run top to bottom, does the learner copy stop only at the first check, with the friendly sentence?"""
-    solution, student = pair
+    """Run top to bottom, does the learner copy stop only at the first check (or at a cell to fill in before it),
+    with the friendly sentence?"""
+    _, student = pair
     nb = nbformat.from_dict(student)
     client = NotebookClient(
         nb,
@@ -90,8 +102,11 @@ def test_learner_notebook_runs_until_the_first_check(pair, tmp_path):
     assert len(errors) == 1
     index, error = errors[0]
     cell = nb.cells[index]
-    first_check = next(c for c in solution.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    _, first_check = _first_stop(student)
     assert cell.id == first_check.id
+    if not first_check.metadata["nbgrader"].get("grade"):
+        assert error.ename == "NotImplementedError" and error.traceback == [M.FILL_THIS_CELL]
+        return
     exercise = first_check.metadata["nbgrader"]["grade_id"].removeprefix("check_")
     assert error.ename == "CheckFailed"
     assert error.evalue == M.NOT_IMPLEMENTED.format(name=exercise)

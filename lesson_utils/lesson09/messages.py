@@ -43,9 +43,10 @@ NOT_RESTORED = (
     "its best epoch: EarlyStopping.restore()."
 )
 NOT_LEARNING = (
-    "On the case '{label}', a problem a two-layer network can learn, the training loss did not fall: the mean "
-    "step loss of the first epoch was {first} and of the last {last}. Take one adamw_step per batch, with the "
-    "gradients two_layer_grads gives for that batch, and keep the params and state it returns."
+    "On the case '{label}', a problem a two-layer network can learn, the training loss did not fall: the "
+    "starting weights' loss on the training data is {first}, and the mean step loss of the last epoch {last}. "
+    "Take one adamw_step per batch, with the gradients two_layer_grads gives for that batch, and keep the params "
+    "and state it returns."
 )
 NOT_LEARNING_HIDDEN = (
     "On {label}, a problem a two-layer network can learn, the training loss of train_from_scratch did not fall. "
@@ -60,7 +61,7 @@ OTHER_RUN_SAME_SEED = (
     "train_from_scratch gave different step losses in two runs with rng seeded 11 on the case '{label}', so "
     "something in it draws from another source of randomness. Shuffle only with the rng you are given."
 )
-WRONG_VALUE = (
+LOOP_WRONG_VALUE = (
     "train_from_scratch returned {part} {got} on the case '{label}', but the course's loop gives {expected}. The "
     "batches of this case are the same however they are drawn, and this matches none of the usual mistakes: "
     "check each piece your loop calls (the check cell under the bring cell), then walk through one epoch of "

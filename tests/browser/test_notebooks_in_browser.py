@@ -165,13 +165,23 @@ def test_student_stops_at_first_check_then_passes_it(page, lab, stem):
     """Run All on the learner copy: does it stop at the first check with its sentence and the offer of hints, give
     the first hint, pass once filled in, and show the pass in the progress report?"""
     solution = nbformat.read(SOLUTIONS / f"{stem}.ipynb", as_version=4)
-    exercise = next(c for c in solution.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    exercise = next(c for c in solution.cells if c.metadata.get("nbgrader", {}).get("grade_id") in LESSON)
     name = exercise.metadata["nbgrader"]["grade_id"]
     open_notebook(page, lab, f"notebooks/{stem}.ipynb")
     run(page, "notebook:run-all-cells")
     done = cells(page)
     assert setup_cell_is_silent(done)
     errors = [(i, o) for i, c in enumerate(done) for o in outputs(c) if o["output_type"] == "error"]
+    before = solution.cells[:solution.cells.index(exercise)]
+    to_fill = [c for c in before if c.metadata.get("nbgrader", {}).get("solution")]
+    for cell in to_fill:  # a cell the learner fills in before the first exercise (lesson 09 brings its pieces)
+        ((index, error),) = errors
+        assert done[index]["id"] == cell.id and error["ename"] == "NotImplementedError"
+        assert M.FILL_THIS_CELL in output_text(page, index, M.FILL_THIS_CELL)
+        type_into_cell(page, index, learner_code(cell.source))
+        run(page, "notebook:run-all-cells")
+        done = cells(page)
+        errors = [(i, o) for i, c in enumerate(done) for o in outputs(c) if o["output_type"] == "error"]
     assert len(errors) == 1
     index, error = errors[0]
     assert (error["ename"], error["evalue"]) == ("CheckFailed", M.NOT_IMPLEMENTED.format(name=name))
