@@ -80,9 +80,9 @@ EXPERIMENTS = (
     Experiment(
         "noise_shrinks",
         title="how fast the noise shrinks",
-        prompt="With `mse_grads`, `X_demo` and `y_demo` from section 1, compute 2,000 minibatch estimates of "
-               "dL/dw at w = 1, b = 0 for batch sizes 8, 32 and 128, and the standard deviation of each set. What "
-               "happens to it each time the batch grows four times? Write what you found in the box.",
+        prompt="With your `linear_mse_grads`, `x_demo` and `y_demo` from section 1, compute 2,000 minibatch "
+               "estimates of dL/dw at w = 1, b = 0 for batch sizes 8, 32 and 128, and the standard deviation of each "
+               "set. What happens to it each time the batch grows four times? Write what you found in the box.",
         look_for="standard deviations of about 1.24, 0.62 and 0.31 (yours differ a little, with the draws): the "
                  "spread halves each time the batch grows four times. It falls as $1/\\sqrt{\\text{batch size}}$, "
                  "the per-example spread (about 3.51 here) divided by the square root of the number of examples "
