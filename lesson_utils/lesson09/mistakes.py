@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import partial
 
-import numpy as np
-
 from ..harness import Mistake
 from ..lesson04 import mistakes as lesson04
 from ..lesson05 import mistakes as lesson05
@@ -23,7 +21,7 @@ from ..lesson06 import mistakes as lesson06
 from ..lesson07 import mistakes as lesson07
 from .messages import PIECE_MISTAKE
 from .pieces import PIECE_LESSONS, PIECE_MISTAKE_IDS, piece_id
-from .reference import COURSE_PIECES, Pieces
+from .reference import COURSE_PIECES, Pieces, as_arrays
 
 # --- the loop itself -----------------------------------------------------------------
 
@@ -63,9 +61,7 @@ LOOP_LOSS_AFTER_STEP = (
 def _loop(params, X_train, y_train, X_val, y_val, lr, weight_decay, batch_size, num_epochs, patience, rng, *,
           flaw):
     pieces = COURSE_PIECES
-    X_train, X_val = np.asarray(X_train, dtype=np.float64), np.asarray(X_val, dtype=np.float64)
-    y_train, y_val = np.asarray(y_train), np.asarray(y_val)
-    params = {name: np.array(value, dtype=np.float64) for name, value in params.items()}
+    params, X_train, y_train, X_val, y_val = as_arrays(params, X_train, y_train, X_val, y_val)
     stopper = pieces.EarlyStopping(patience)
     state: dict = {}
     step_losses, val_losses = [], []

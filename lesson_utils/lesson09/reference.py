@@ -31,12 +31,17 @@ class Pieces:
 COURSE_PIECES = Pieces()
 
 
+def as_arrays(params, X_train, y_train, X_val, y_val) -> tuple:
+    """The loop's inputs as arrays: float64 copies of the params and the X, the labels as they are."""
+    params = {name: np.array(value, dtype=np.float64) for name, value in params.items()}
+    return (params, np.asarray(X_train, dtype=np.float64), np.asarray(y_train), np.asarray(X_val, dtype=np.float64),
+            np.asarray(y_val))
+
+
 def run_loop(pieces: Pieces, params, X_train, y_train, X_val, y_val, lr, weight_decay, batch_size, num_epochs,
              patience, rng) -> tuple[dict, list[float], list[float]]:
     """:func:`train_from_scratch` with ``pieces`` for the functions it calls."""
-    X_train, X_val = np.asarray(X_train, dtype=np.float64), np.asarray(X_val, dtype=np.float64)
-    y_train, y_val = np.asarray(y_train), np.asarray(y_val)
-    params = {name: np.array(value, dtype=np.float64) for name, value in params.items()}
+    params, X_train, y_train, X_val, y_val = as_arrays(params, X_train, y_train, X_val, y_val)
     stopper = pieces.EarlyStopping(patience)
     state: dict = {}
     step_losses, val_losses = [], []
