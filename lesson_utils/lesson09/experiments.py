@@ -8,7 +8,7 @@ from ..experiments import Experiment
 EXPERIMENTS = (
     Experiment(
         "narrow",
-        title="how many hidden units?",
+        title="how few hidden units will do",
         prompt="The digits network has 32 hidden units. How few can it have? Rerun the digits with "
                "`init_params(64, hidden, 10, np.random.default_rng(0))` for `hidden` = 16, 8, 4 and 2 (everything "
                "else as it is) and note the test accuracy of each. Where does it fall below 90 %, and why would "
