@@ -7,8 +7,10 @@ called it, as ``%load`` does, and defines them. So the notebook holds your code 
 and when it is graded on its own. A definition that is still unfinished is not brought: the cell says so and
 names ``check.use_reference``.
 
-Where the earlier notebook is not beside this one (on Colab, say, unless you uploaded it), paste your definitions
-into the cell instead: the check cell after it re-checks them either way.
+Where the earlier notebook is not beside this one (on Colab, say, unless you uploaded it), name its folder: on Colab,
+mount your Google Drive and ``bring("adamw_step", folder="/content/drive/MyDrive/Colab Notebooks")`` finds the copy
+Colab saved there. Or paste your definitions into the cell instead: the check cell after it re-checks them either
+way.
 """
 
 from __future__ import annotations
@@ -38,10 +40,15 @@ class Found:
     problem: str | None = None
 
 
+COPY_PREFIX = "Copy of "
+"""What Colab puts before a notebook's name when it saves the learner's copy in Google Drive."""
+
+
 def notebook_of(name: str, folder: Path) -> Path | None:
-    """The earlier lesson's notebook that defines exercise ``name``, in ``folder``: ``NN_*.ipynb``."""
+    """The earlier lesson's notebook that defines exercise ``name``, in ``folder``: ``NN_*.ipynb``, or the copy of it
+    Colab saved in Google Drive, ``Copy of NN_*.ipynb``."""
     number = LESSON_OF[name].removeprefix("lesson")
-    found = sorted(folder.glob(f"{number}_*.ipynb"))
+    found = sorted(folder.glob(f"{number}_*.ipynb")) or sorted(folder.glob(f"{COPY_PREFIX}{number}_*.ipynb"))
     return found[0] if found else None
 
 

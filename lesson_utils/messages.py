@@ -207,7 +207,8 @@ BRING_NOT_FOUND = (
 )
 BRING_NO_NOTEBOOK = (
     "⏸ No notebook {number}_*.ipynb is in {folder}, so {name} cannot be brought from it: put your lesson {number} "
-    "notebook there (on Colab, upload it), or paste your {name} into this cell."
+    "notebook there, or name the folder it is in (on Colab, after mounting your Google Drive: "
+    'bring("{name}", folder="/content/drive/MyDrive/Colab Notebooks")), or paste your {name} into this cell.'
 )
 BRING_UNREADABLE = "⏸ {notebook} could not be read as a notebook: open it in Jupyter and save it again."
 BRING_UNKNOWN = "bring takes the names of exercises from earlier lessons, such as \"mse\"; it was given {names}."

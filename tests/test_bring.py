@@ -148,3 +148,15 @@ def test_the_course_solutions_brought_pass_their_checks():
         namespace: dict = {}
         exec("import numpy as np\nimport torch\n" + found.source, namespace)
         getattr(check, name)(namespace[name])
+
+
+def test_the_copy_colab_saved_in_drive_is_found(earlier, tmp_path_factory):
+    """Is Colab's copy of a notebook in Google Drive ('Copy of 02_softmax.ipynb') found when no 02_*.ipynb is there,
+    and the notebook itself preferred when both are?"""
+    drive = tmp_path_factory.mktemp("drive")
+    copy = drive / f"{B.COPY_PREFIX}02_softmax.ipynb"
+    copy.write_bytes((earlier / "02_softmax.ipynb").read_bytes())
+    assert B.notebook_of("cross_entropy_from_logits", drive) == copy
+    assert B.find("cross_entropy_from_logits", copy).source is not None
+    (drive / "02_softmax.ipynb").write_bytes(copy.read_bytes())
+    assert B.notebook_of("cross_entropy_from_logits", drive) == drive / "02_softmax.ipynb"
