@@ -95,7 +95,7 @@ EXPERIMENTS = (
         prompt="Find the batch size at which one epoch of `sgd_fit` on `X_big` takes as long as 10 full-batch steps, "
                "on your computer. The arithmetic of an epoch is the same at every batch size: what else grows when "
                "the batches get smaller?",
-        look_for="a small batch size, near 12 on one machine we tried (yours may differ). An epoch does the same "
+        look_for="a small batch size, near 12 on one two-core machine (yours may differ). An epoch does the same "
                  "arithmetic whatever the batch size, but every step also pays a fixed cost: the Python loop, the "
                  "function calls, small arrays made and freed. At batch size 12 an epoch of 200,000 examples is "
                  "16,667 steps, and those fixed costs add up to as much as 10 full-batch steps of arithmetic. That "
