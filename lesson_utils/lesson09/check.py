@@ -145,7 +145,7 @@ def expected_epochs(val_losses: np.ndarray, patience: int, num_epochs: int) -> t
             best, best_epoch = loss, epoch
         elif epoch - best_epoch >= patience:
             return epoch, best_epoch
-    return min(num_epochs, max(len(val_losses), num_epochs)), best_epoch
+    return num_epochs, best_epoch
 
 
 def _check_epochs(case: LoopCase, label: str, got: Run) -> None:
