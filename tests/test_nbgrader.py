@@ -24,15 +24,13 @@ import pytest
 from nbgrader.api import Gradebook
 
 from hml_grader.paths import NOTEBOOKS, ROOT, SOLUTIONS, lessons
-from lesson_utils.exercises import EXERCISES
 
+from .exercises import NAMES
 from .nbgrader_course import build_course, hidden_test_lines, learner_code, nbgrader, submit, visible_text
 
 pytestmark = pytest.mark.nbgrader
 
 FIXTURES = ROOT / "tests" / "fixtures" / "submissions"
-EXERCISE_NAMES = {name for names in EXERCISES.values() for name in names}
-"""A cell to fill in that is no exercise of its own (a bring cell) is not what a blank learner is told about."""
 ASSIGNMENTS = [p.stem for p in lessons(SOLUTIONS)]
 
 
@@ -190,7 +188,7 @@ def test_feedback_explains_the_mistake(course, s):
 def test_feedback_tells_the_blank_learner_to_start(course, assignment):
     """Does the blank submission's feedback say the first exercise is not written yet?"""
     first = next(grade_id for c in cells(assignment, "solution")
-                 if (grade_id := c.metadata["nbgrader"]["grade_id"]) in EXERCISE_NAMES)
+                 if (grade_id := c.metadata["nbgrader"]["grade_id"]) in NAMES)  # not a cell to fill in (a bring cell)
     assert f"{first} is not written yet" in feedback_text(course, Submission(assignment, "blank", {}, 0.0))
 
 

@@ -4,7 +4,6 @@ date, stripped of every answer, and do they run up to the first exercise?"""
 from __future__ import annotations
 
 import os
-import re
 
 import nbformat
 import pytest
@@ -14,6 +13,8 @@ from nbclient.exceptions import CellExecutionError
 from hml_grader.paths import NOTEBOOKS, SOLUTIONS, lessons
 from hml_grader.student import expected_student_notebooks, render, student_notebook
 from lesson_utils import messages as M
+
+from .exercises import NAMES
 
 LESSONS = lessons(SOLUTIONS)
 IDS = [p.stem for p in LESSONS]
@@ -76,10 +77,10 @@ def test_solution_cells_become_stubs_and_test_cells_are_locked(pair):
 
 def _first_stop(student) -> tuple[int, nbformat.NotebookNode]:
     """Where a learner copy run top to bottom first stops: its first check, or, before it, a cell the learner fills
-    in itself (an nbgrader solution cell whose stub defines nothing, such as a bring cell)."""
+    in itself (an nbgrader solution cell that is no exercise, such as a bring cell)."""
     for index, cell in enumerate(student.cells):
         meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade") or (meta.get("solution") and not re.search(r"^(def|class) ", cell.source, re.M)):
+        if meta.get("grade") or (meta.get("solution") and meta.get("grade_id") not in NAMES):
             return index, cell
     raise AssertionError("the notebook has no check")
 
